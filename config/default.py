@@ -1,0 +1,41 @@
+# Settings shared by every environment. Loaded first; the environment's file and then
+# LTI_TOOL_* environment variables override them (see lti_tool/app.py).
+# No secrets here: they come from the environment or the instance folder.
+
+ENV_NAME = "default"
+
+SQLALCHEMY_DATABASE_URI = "sqlite:///mentoring_web.sqlite3"  # relative to the instance folder
+SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+REDIS_URL = None  # when set, launch state (login state, nonces, launch data, JWKS cache) lives in Redis
+
+# LTI validation (see ../shared/LTI-NOTES.md and docs in lti_tool/lti/validation.py)
+LTI_CLOCK_LEEWAY_SECONDS = 60  # platform clocks drift; PyJWT rejects a future iat without leeway
+LTI_MAX_TOKEN_AGE_SECONDS = 300  # an id_token is posted straight after login; older ones are refused
+LTI_LOGIN_STATE_SECONDS = 600  # how long a login (state + nonce) waits for its id_token
+LTI_LAUNCH_SECONDS = 8 * 3600  # how long the pages of one launch stay usable without relaunching
+LTI_LAUNCHES_PER_BROWSER = 20  # launches a browser session remembers (one per open tab or course)
+LTI_JWKS_CACHE_SECONDS = 3600  # platform key sets are cached this long...
+LTI_JWKS_MIN_REFETCH_SECONDS = 30  # ...and refetched on an unknown kid at most this often
+LTI_HTTP_TIMEOUT_SECONDS = 10
+
+# Tool keys: a rotated-out key stays in the JWKS this long, so in-flight service tokens still verify.
+LTI_KEY_OVERLAP_SECONDS = 7 * 24 * 3600
+
+# Cookies: the tool runs inside an LMS iframe, so its cookies must be third-party capable.
+SESSION_COOKIE_NAME = "mentoring_web_session"
+SESSION_COOKIE_SECURE = True
+SESSION_COOKIE_SAMESITE = "None"
+SESSION_COOKIE_PARTITIONED = True
+SESSION_COOKIE_HTTPONLY = True
+PREFERRED_URL_SCHEME = "https"
+TRUST_PROXY_HOPS = 1  # a TLS-terminating proxy in front; 0 when serving TLS directly
+
+WTF_CSRF_TIME_LIMIT = None  # bound to the session instead; a learner may write for a long time
+
+LANGUAGES = ["en", "fr"]
+BABEL_DEFAULT_LOCALE = "en"
+BABEL_DEFAULT_TIMEZONE = "America/Toronto"
+
+DEV_PLATFORM = False  # the built-in development LMS; only development and test may enable it
+
+LOG_LEVEL = "INFO"

@@ -1,0 +1,128 @@
+"""The application factory: config files, then environment, then extensions and features."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+from lti_tool import paths
+
+
+class ConfigurationError(RuntimeError):
+    """The app cannot start safely with this configuration."""
+
+
+ENVIRONMENTS = ("development", "test", "production")
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    overrides = dict(overrides or {})
+    env_name = overrides.pop("ENV_NAME", None) or os.environ.get("LTI_TOOL_ENV", "production")
+    if env_name not in ENVIRONMENTS:
+        raise ConfigurationError(f"LTI_TOOL_ENV must be one of {', '.join(ENVIRONMENTS)}.")
+
+    app = Flask(
+        "lti_tool",
+        template_folder=str(paths.TEMPLATES_DIR),
+        instance_relative_config=True,
+    )
+    _load_config(app, env_name, overrides)
+    _check_config(app)
+
+    from lti_tool import logs, security
+    from lti_tool.extensions import babel, csrf, db, migrate
+    from lti_tool.i18n import current_locale_code, select_locale
+
+    logs.configure(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(paths.MIGRATIONS_DIR))
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(paths.TRANSLATIONS_DIR),
+    )
+    app.jinja_env.globals["current_locale_code"] = current_locale_code
+    security.init_app(app)
+
+    from lti_tool.lti.state_store import build_state_store
+
+    app.extensions["lti_state_store"] = build_state_store(
+        app.config.get("REDIS_URL"), lambda: db.session
+    )
+
+    _register_blueprints(app)
+
+    from lti_tool.cli import register_cli
+    from lti_tool.errors import register_error_handlers
+
+    register_error_handlers(app)
+    register_cli(app)
+
+    if app.config["DEV_PLATFORM"]:
+        from lti_tool.devplatform import mount_dev_platform
+
+        mount_dev_platform(app)
+    return app
+
+
+def _load_config(app: Flask, env_name: str, overrides: dict[str, Any]) -> None:
+    app.config.from_pyfile(str(paths.CONFIG_DIR / "default.py"))
+    app.config.from_pyfile(str(paths.CONFIG_DIR / f"{env_name}.py"))
+    # Twelve-factor names that hosting platforms set, then LTI_TOOL_* for everything else.
+    for name, key in (
+        ("SECRET_KEY", "SECRET_KEY"),
+        ("DATABASE_URL", "SQLALCHEMY_DATABASE_URI"),
+        ("REDIS_URL", "REDIS_URL"),
+    ):
+        if os.environ.get(name):
+            app.config[key] = os.environ[name]
+    app.config.from_prefixed_env("LTI_TOOL")
+    app.config.update(overrides)
+    app.config["ENV_NAME"] = env_name
+    app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_database_url(
+        app.config.get("SQLALCHEMY_DATABASE_URI"), app.instance_path
+    )
+
+
+def _normalise_database_url(url: str | None, instance_path: str) -> str | None:
+    """Accept the `postgres://` URLs hosting platforms hand out, and use psycopg 3 for them."""
+    if not url:
+        return url
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        os.makedirs(instance_path, exist_ok=True)
+        return f"sqlite:///{os.path.join(instance_path, url[len('sqlite:///') :])}"
+    return url
+
+
+def _check_config(app: Flask) -> None:
+    if app.config["ENV_NAME"] != "production":
+        return
+    missing = [
+        name
+        for name, key in (("SECRET_KEY", "SECRET_KEY"), ("DATABASE_URL", "SQLALCHEMY_DATABASE_URI"))
+        if not app.config.get(key)
+    ]
+    if missing:
+        raise ConfigurationError(
+            "Production configuration is missing " + " and ".join(missing) + ". Set them in the "
+            "environment (see README.md, 'Deploying')."
+        )
+    if app.config.get("DEV_PLATFORM"):
+        raise ConfigurationError(
+            "The development platform cannot be enabled in production: it signs launches for "
+            "anyone who asks."
+        )
+
+
+def _register_blueprints(app: Flask) -> None:
+    from lti_tool.home.views import blueprint as home
+    from lti_tool.lti.views import blueprint as lti
+
+    app.register_blueprint(lti)
+    app.register_blueprint(home)

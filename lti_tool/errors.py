@@ -1,0 +1,101 @@
+"""Domain errors and how they become error pages.
+
+Services raise these instead of calling `abort`; `register_error_handlers` turns each into a clear,
+translated page with the right 4xx status. Nothing is written: the request's transaction rolls back.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+from lti_tool.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    status = 400
+    code = "bad-request"
+
+    def __init__(self, message: str, *, code: str | None = None, status: int | None = None):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        if status:
+            self.status = status
+
+
+class NotFoundError(DomainError):
+    status = 404
+    code = "not-found"
+
+
+class ConflictError(DomainError):
+    status = 409
+    code = "conflict"
+
+
+class InvalidInputError(DomainError):
+    status = 400
+    code = "invalid-input"
+
+
+class ForbiddenError(DomainError):
+    status = 403
+    code = "forbidden"
+
+
+def _wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes[
+        "text/html"
+    ]
+
+
+def render_error(status: int, title: str, message: str, code: str):
+    if _wants_json():
+        return {"error": code, "message": message}, status
+    return render_template("errors/error.html", title=title, message=message, code=code), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def handle_domain_error(error: DomainError):
+        db.session.rollback()
+        log.info("request refused", extra={"error_code": error.code, "status": error.status})
+        return render_error(error.status, _title_for(error.status), error.message, error.code)
+
+    @app.errorhandler(HTTPException)
+    def handle_http_error(error: HTTPException):
+        status = error.code or 500
+        return render_error(status, _title_for(status), error.description or "", f"http-{status}")
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error: Exception):
+        db.session.rollback()
+        log.exception("unexpected error")
+        return render_error(
+            500,
+            _title_for(500),
+            _("Something went wrong on our side. Please try again; if it keeps happening, "
+              "tell your LMS administrator."),
+            "server-error",
+        )
+
+
+def _title_for(status: int) -> str:
+    titles = {
+        400: _("This launch could not be accepted"),
+        401: _("This launch could not be verified"),
+        403: _("You do not have access to this page"),
+        404: _("Page not found"),
+        405: _("This action is not allowed here"),
+        409: _("This conflicts with what is already there"),
+        413: _("That upload is too large"),
+    }
+    return titles.get(status, _("Something went wrong"))

@@ -1,0 +1,1 @@
+"""Subcommands of `flask lti` (platform, deployment, keys)."""

@@ -1,0 +1,160 @@
+"""The one place that knows LTI claim URLs: a verified id_token body becomes a frozen LaunchContext.
+
+Everything after the launch reads LaunchContext fields. It is stored server-side under its own random
+`launch_id`, and every page URL carries that id, so two tabs launched from two courses never share
+one "current course" value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from lti_tool.lti.roles import ToolRole, tool_role
+
+CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
+MESSAGE_TYPE = CLAIM + "message_type"
+VERSION = CLAIM + "version"
+DEPLOYMENT_ID = CLAIM + "deployment_id"
+TARGET_LINK_URI = CLAIM + "target_link_uri"
+RESOURCE_LINK = CLAIM + "resource_link"
+ROLES = CLAIM + "roles"
+CONTEXT = CLAIM + "context"
+CUSTOM = CLAIM + "custom"
+LAUNCH_PRESENTATION = CLAIM + "launch_presentation"
+ROLE_SCOPE_MENTOR = CLAIM + "role_scope_mentor"
+TOOL_PLATFORM = CLAIM + "tool_platform"
+DEEP_LINKING_SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
+AGS_ENDPOINT = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
+NRPS = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
+
+RESOURCE_LINK_REQUEST = "LtiResourceLinkRequest"
+DEEP_LINKING_REQUEST = "LtiDeepLinkingRequest"
+SUPPORTED_MESSAGE_TYPES = (RESOURCE_LINK_REQUEST, DEEP_LINKING_REQUEST)
+
+
+@dataclass(frozen=True)
+class LaunchContext:
+    launch_id: str
+    service_launch_id: str  # pylti1p3's cache key, for AGS/NRPS via MessageLaunch.from_cache
+    issuer: str
+    client_id: str
+    deployment_id: str
+    message_type: str
+    sub: str
+    role: ToolRole
+    lti_roles: tuple[str, ...]
+    platform_pk: int
+    deployment_pk: int
+    user_pk: int
+    context_pk: int | None = None
+    context_id: str | None = None
+    context_title: str | None = None
+    resource_link_id: str | None = None
+    resource_link_title: str | None = None
+    display_name: str | None = None
+    locale: str | None = None
+    return_url: str | None = None
+    mentee_subs: tuple[str, ...] = ()
+    custom: dict[str, str] = field(default_factory=dict)
+    has_ags: bool = False
+    has_nrps: bool = False
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.role is ToolRole.FACILITATOR
+
+    @property
+    def is_deep_linking(self) -> bool:
+        return self.message_type == DEEP_LINKING_REQUEST
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["role"] = self.role.value
+        data["lti_roles"] = list(self.lti_roles)
+        data["mentee_subs"] = list(self.mentee_subs)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> LaunchContext:
+        data = dict(data)
+        data["role"] = ToolRole(data["role"])
+        data["lti_roles"] = tuple(data.get("lti_roles", ()))
+        data["mentee_subs"] = tuple(data.get("mentee_subs", ()))
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class LaunchClaims:
+    """What the services need from a verified id_token body, parsed once."""
+
+    issuer: str
+    client_id: str
+    deployment_id: str
+    message_type: str
+    sub: str
+    lti_roles: tuple[str, ...]
+    role: ToolRole
+    context_id: str | None
+    context_title: str | None
+    context_label: str | None
+    resource_link_id: str | None
+    resource_link_title: str | None
+    name: str | None
+    given_name: str | None
+    family_name: str | None
+    email: str | None
+    locale: str | None
+    return_url: str | None
+    mentee_subs: tuple[str, ...]
+    custom: dict[str, str]
+    has_ags: bool
+    has_nrps: bool
+
+    @property
+    def display_name(self) -> str | None:
+        full = " ".join(part for part in (self.given_name, self.family_name) if part)
+        return self.name or full or None
+
+
+def _text(value: Any, limit: int = 255) -> str | None:
+    if isinstance(value, str) and value.strip():
+        return value.strip()[:limit]
+    return None
+
+
+def parse_claims(body: dict[str, Any], client_id: str) -> LaunchClaims:
+    """Read a body that validation has already checked; unknown claims are ignored (Core §5.4)."""
+    roles = tuple(r for r in body.get(ROLES) or () if isinstance(r, str))
+    context = body.get(CONTEXT) if isinstance(body.get(CONTEXT), dict) else {}
+    resource_link = body.get(RESOURCE_LINK) if isinstance(body.get(RESOURCE_LINK), dict) else {}
+    presentation = body.get(LAUNCH_PRESENTATION)
+    presentation = presentation if isinstance(presentation, dict) else {}
+    custom = body.get(CUSTOM) if isinstance(body.get(CUSTOM), dict) else {}
+    mentees = body.get(ROLE_SCOPE_MENTOR) or ()
+    ags = body.get(AGS_ENDPOINT)
+    nrps = body.get(NRPS)
+    return LaunchClaims(
+        issuer=body["iss"],
+        client_id=client_id,
+        deployment_id=body[DEPLOYMENT_ID],
+        message_type=body[MESSAGE_TYPE],
+        sub=body["sub"],
+        lti_roles=roles,
+        role=tool_role(roles),
+        context_id=_text(context.get("id")),
+        context_title=_text(context.get("title")),
+        context_label=_text(context.get("label")),
+        resource_link_id=_text(resource_link.get("id")),
+        resource_link_title=_text(resource_link.get("title")),
+        name=_text(body.get("name")),
+        given_name=_text(body.get("given_name")),
+        family_name=_text(body.get("family_name")),
+        email=_text(body.get("email"), 320),
+        locale=_text(body.get("locale") or presentation.get("locale"), 35),
+        return_url=_text(presentation.get("return_url"), 2048),
+        mentee_subs=tuple(m for m in mentees if isinstance(m, str)),
+        custom={str(k): str(v) for k, v in custom.items()},
+        has_ags=isinstance(ags, dict),
+        has_nrps=isinstance(nrps, dict) and bool(nrps.get("context_memberships_url")),
+    )

@@ -1,0 +1,108 @@
+"""Where short-lived launch state lives: the database, or Redis when `REDIS_URL` is set.
+
+Never process memory: with two gunicorn workers (or two hosts) the login, the launch and the pages
+after it may each be served by a different process (LTI-NOTES: SimpleCache gave 11/30 launches).
+
+The database store writes through the request's SQLAlchemy session, so a launch that fails later
+rolls back its state writes with everything else; `pop` is one `DELETE … RETURNING`, which makes the
+single use of a login state atomic even when two requests race. Redis uses GETDEL for the same.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any, Protocol
+
+import redis
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from lti_tool.db import utcnow
+from lti_tool.lti.models import StateEntry
+
+
+class StateStore(Protocol):
+    """The four operations pylti1p3's cache storage and our own login records need."""
+
+    def get(self, key: str) -> Any: ...
+
+    def set(self, key: str, value: Any, timeout: int | None = None) -> None: ...
+
+    def pop(self, key: str) -> Any:
+        """Remove and return a value in one atomic step (None if absent or expired)."""
+        ...
+
+    def delete(self, key: str) -> None: ...
+
+
+DEFAULT_TIMEOUT = 86400
+
+
+class DatabaseStateStore:
+    def __init__(self, session_factory: Any) -> None:
+        self._session_factory = session_factory  # callable returning the request's Session
+
+    @property
+    def _session(self) -> Session:
+        return self._session_factory()
+
+    def get(self, key: str) -> Any:
+        return self._session.scalar(
+            select(StateEntry.value).where(StateEntry.key == key, StateEntry.expires_at > utcnow())
+        )
+
+    def set(self, key: str, value: Any, timeout: int | None = None) -> None:
+        expires_at = utcnow() + timedelta(seconds=timeout or DEFAULT_TIMEOUT)
+        dialect = self._session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = insert(StateEntry).values(key=key, value=value, expires_at=expires_at)
+        statement = statement.on_conflict_do_update(
+            index_elements=[StateEntry.key], set_={"value": value, "expires_at": expires_at}
+        )
+        self._session.execute(statement)
+
+    def pop(self, key: str) -> Any:
+        row = self._session.execute(
+            delete(StateEntry)
+            .where(StateEntry.key == key, StateEntry.expires_at > utcnow())
+            .returning(StateEntry.value)
+        ).first()
+        return None if row is None else row[0]
+
+    def delete(self, key: str) -> None:
+        self._session.execute(delete(StateEntry).where(StateEntry.key == key))
+
+    def purge_expired(self) -> int:
+        result = self._session.execute(delete(StateEntry).where(StateEntry.expires_at <= utcnow()))
+        return result.rowcount or 0
+
+
+class RedisStateStore:
+    def __init__(self, client: redis.Redis, prefix: str = "mentoring-web:") -> None:
+        self._client = client
+        self._prefix = prefix
+
+    def get(self, key: str) -> Any:
+        raw = self._client.get(self._prefix + key)
+        return None if raw is None else json.loads(raw)
+
+    def set(self, key: str, value: Any, timeout: int | None = None) -> None:
+        self._client.set(self._prefix + key, json.dumps(value), ex=timeout or DEFAULT_TIMEOUT)
+
+    def pop(self, key: str) -> Any:
+        raw = self._client.getdel(self._prefix + key)
+        return None if raw is None else json.loads(raw)
+
+    def delete(self, key: str) -> None:
+        self._client.delete(self._prefix + key)
+
+    def purge_expired(self) -> int:
+        return 0  # Redis expires keys itself
+
+
+def build_state_store(redis_url: str | None, session_factory: Any) -> StateStore:
+    if redis_url:
+        return RedisStateStore(redis.Redis.from_url(redis_url))
+    return DatabaseStateStore(session_factory)

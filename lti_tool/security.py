@@ -1,0 +1,67 @@
+"""Iframe-safe defaults in one place: proxy headers, cookies, and the Content-Security-Policy.
+
+The tool lives inside LMS iframes, so instead of `X-Frame-Options: DENY` every response says, with
+CSP `frame-ancestors`, exactly which registered platforms may frame it. Cookies are
+`Secure; SameSite=None; Partitioned` in production (config/default.py) so they survive in a
+third-party iframe; ProxyFix makes `request.is_secure` true behind a TLS-terminating proxy, without
+which those flags and pylti1p3's session binding silently switch off (LTI-NOTES error #5).
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+
+from flask import Flask, Response, current_app, g
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from lti_tool.extensions import db
+
+FRAME_ORIGINS_TTL_SECONDS = 60
+_frame_origins_cache: dict[str, tuple[float, list[str]]] = {}
+
+
+def init_app(app: Flask) -> None:
+    hops = int(app.config.get("TRUST_PROXY_HOPS", 0))
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
+    app.after_request(_add_security_headers)
+
+
+def csp_nonce() -> str:
+    """A per-response nonce for the few inline scripts (auto-posting forms, resize helper)."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+def frame_origins() -> list[str]:
+    """Registered platform origins, cached briefly: this runs on every response."""
+    from lti_tool.lti.registrations import registered_origins
+
+    key = current_app.config["SQLALCHEMY_DATABASE_URI"] or ""
+    cached = _frame_origins_cache.get(key)
+    now = time.monotonic()
+    if cached and now - cached[0] < FRAME_ORIGINS_TTL_SECONDS:
+        return cached[1]
+    origins = registered_origins(db.session)
+    _frame_origins_cache[key] = (now, origins)
+    return origins
+
+
+def invalidate_frame_origins() -> None:
+    _frame_origins_cache.clear()
+
+
+def _add_security_headers(response: Response) -> Response:
+    if response.mimetype == "text/html":
+        ancestors = " ".join(["'self'", *frame_origins()])
+        script = f"'self' 'nonce-{csp_nonce()}'"
+        response.headers["Content-Security-Policy"] = (
+            f"default-src 'self'; script-src {script}; style-src 'self'; img-src 'self' data:; "
+            f"object-src 'none'; base-uri 'self'; frame-ancestors {ancestors}"
+        )
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    return response

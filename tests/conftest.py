@@ -1,0 +1,65 @@
+"""Shared fixtures: an app per test on a clean schema, its client and CLI runner.
+
+The database is SQLite in memory unless DATABASE_URL points elsewhere (CI runs the suite again on
+PostgreSQL). REDIS_URL, when set, puts launch state in Redis instead of the database.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+
+from lti_tool import create_app
+from lti_tool.extensions import db
+
+
+def make_app(overrides: dict | None = None) -> Flask:
+    settings = {"ENV_NAME": "test", "REDIS_URL": os.environ.get("REDIS_URL") or None}
+    settings.update(overrides or {})
+    return create_app(settings)
+
+
+@pytest.fixture
+def app_overrides() -> dict:
+    """Override in a test module to change configuration for its app."""
+    return {}
+
+
+@pytest.fixture
+def app(app_overrides: dict, tmp_path) -> Iterator[Flask]:
+    app = make_app({"INSTANCE_TMP": str(tmp_path), **app_overrides})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    _flush_redis(app)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+    _flush_redis(app)
+
+
+def _flush_redis(app: Flask) -> None:
+    url = app.config.get("REDIS_URL")
+    if url:
+        import redis
+
+        client = redis.Redis.from_url(url)
+        for key in client.scan_iter("mentoring-web:*"):
+            client.delete(key)
+        client.close()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
