@@ -122,7 +122,9 @@ def _check_config(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from lti_tool.home.views import blueprint as home
+    from lti_tool.home.views import course
     from lti_tool.lti.views import blueprint as lti
 
     app.register_blueprint(lti)
     app.register_blueprint(home)
+    app.register_blueprint(course)

@@ -52,9 +52,10 @@ class ForbiddenError(DomainError):
 
 def _wants_json() -> bool:
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes[
-        "text/html"
-    ]
+    return (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
 
 
 def render_error(status: int, title: str, message: str, code: str):
@@ -82,8 +83,10 @@ def register_error_handlers(app: Flask) -> None:
         return render_error(
             500,
             _title_for(500),
-            _("Something went wrong on our side. Please try again; if it keeps happening, "
-              "tell your LMS administrator."),
+            _(
+                "Something went wrong on our side. Please try again; if it keeps happening, "
+                "tell your LMS administrator."
+            ),
             "server-error",
         )
 

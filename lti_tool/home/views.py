@@ -8,6 +8,7 @@ from flask import Blueprint, render_template
 from sqlalchemy import text
 
 from lti_tool.extensions import db
+from lti_tool.lti.binding import current_launch, launch_blueprint
 
 blueprint = Blueprint("home", __name__)
 log = logging.getLogger(__name__)
@@ -27,3 +28,11 @@ def healthz():
         db.session.rollback()
         return {"status": "error", "database": "unreachable"}, 503
     return {"status": "ok", "database": "ok"}
+
+
+course = launch_blueprint("course", __name__)
+
+
+@course.get("/")
+def home():
+    return render_template("home/course.html", launch=current_launch())

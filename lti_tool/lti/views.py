@@ -1,15 +1,51 @@
-"""LTI endpoints: OIDC login initiation, the launch (redirect_uri), and the tool's JWKS."""
+"""LTI endpoints: OIDC login initiation, the launch (redirect_uri), and the tool's JWKS.
+
+Login and launch are cross-site POSTs from the LMS, so they are CSRF-exempt; their protection is
+the state cookie, the single-use login record and the signed id_token (see validation.py).
+"""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
+from urllib.parse import urlencode
 
-from flask import Blueprint, current_app
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from pylti1p3.contrib.flask import FlaskRequest
+from pylti1p3.exception import LtiException
 
 from lti_tool.extensions import csrf, db
 from lti_tool.lti import keys
+from lti_tool.lti.binding import remember_launch
+from lti_tool.lti.errors import LaunchError
+from lti_tool.lti.jwks_cache import KeySetPolicy
+from lti_tool.lti.launch import parse_claims
+from lti_tool.lti.login import ToolOIDCLogin
+from lti_tool.lti.services import record_launch, start_launch_session
+from lti_tool.lti.tool_conf import DbToolConf
+from lti_tool.lti.validation import LaunchPolicy, ToolMessageLaunch
 
 blueprint = Blueprint("lti", __name__, url_prefix="/lti")
+log = logging.getLogger(__name__)
+
+
+def _store():
+    return current_app.extensions["lti_state_store"]
+
+
+def _policy() -> LaunchPolicy:
+    config = current_app.config
+    return LaunchPolicy(
+        leeway_seconds=config["LTI_CLOCK_LEEWAY_SECONDS"],
+        max_token_age_seconds=config["LTI_MAX_TOKEN_AGE_SECONDS"],
+        launch_seconds=config["LTI_LAUNCH_SECONDS"],
+        key_sets=KeySetPolicy(
+            cache_seconds=config["LTI_JWKS_CACHE_SECONDS"],
+            min_refetch_seconds=config["LTI_JWKS_MIN_REFETCH_SECONDS"],
+            timeout_seconds=config["LTI_HTTP_TIMEOUT_SECONDS"],
+        ),
+    )
 
 
 @blueprint.get("/jwks")
@@ -24,10 +60,84 @@ def jwks():
 @blueprint.route("/login", methods=["GET", "POST"])
 @csrf.exempt
 def login():
-    raise NotImplementedError  # replaced in the next commit
+    oidc = ToolOIDCLogin(
+        FlaskRequest(),
+        DbToolConf(db.session),
+        store=_store(),
+        login_seconds=current_app.config["LTI_LOGIN_STATE_SECONDS"],
+        tool_origin=request.host_url.rstrip("/"),
+    )
+    if current_app.config.get("LTI_COOKIE_CHECK", True):
+        oidc.enable_check_cookies()
+    response = oidc.redirect(url_for("lti.launch", _external=True))
+    db.session.commit()
+    log.info(
+        "login started",
+        extra={
+            "event": "lti.login",
+            "iss": request.values.get("iss"),
+            "client_id": request.values.get("client_id"),
+        },
+    )
+    return response
 
 
 @blueprint.post("/launch")
 @csrf.exempt
 def launch():
-    raise NotImplementedError  # replaced in the next commit
+    store = _store()
+    message_launch = ToolMessageLaunch(
+        FlaskRequest(), DbToolConf(db.session), session=db.session, store=store, policy=_policy()
+    )
+    try:
+        message_launch.validate()
+    except LtiException as error:  # anything pylti1p3 itself still raises
+        raise LaunchError("launch-invalid", _("The launch is not valid.")) from error
+    claims = parse_claims(message_launch.verified_body(), message_launch.get_client_id())
+    user, context = record_launch(
+        db.session, claims, message_launch.platform, message_launch.deployment
+    )
+    launch = start_launch_session(
+        store,
+        claims,
+        service_launch_id=message_launch.get_launch_id(),
+        platform=message_launch.platform,
+        deployment=message_launch.deployment,
+        user=user,
+        context=context,
+        lifetime_seconds=current_app.config["LTI_LAUNCH_SECONDS"],
+    )
+    db.session.commit()
+    remember_launch(launch.launch_id)
+    log.info(
+        "launch accepted",
+        extra={
+            "event": "lti.launch",
+            "iss": claims.issuer,
+            "client_id": claims.client_id,
+            "deployment_id": claims.deployment_id,
+            "context_id": claims.context_id,
+            "resource_link_id": claims.resource_link_id,
+            "message_type": claims.message_type,
+            "sub": claims.sub,
+            "role": claims.role.value,
+            "launch_id": launch.launch_id,
+        },
+    )
+    return redirect(url_for("course.home", launch_id=launch.launch_id), code=303)
+
+
+@blueprint.app_errorhandler(LaunchError)
+def launch_refused(error: LaunchError):
+    db.session.rollback()
+    log.warning(
+        "launch refused",
+        extra={"event": "lti.refused", "error_code": error.code, "status": error.status},
+    )
+    new_window_url = None
+    if error.retry_params:
+        new_window_url = (
+            url_for("lti.login") + "?" + urlencode({**error.retry_params, "lti1p3_new_window": "1"})
+        )
+    page = render_template("lti/launch_error.html", error=error, new_window_url=new_window_url)
+    return page, error.status

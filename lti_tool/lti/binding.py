@@ -1,0 +1,89 @@
+"""Bind pages to their own launch, not to one global "current course" in the session.
+
+Every page after a launch lives under `/l/<launch_id>/…`. The launch context is loaded from the
+shared state store by that id, and only if this browser's signed session cookie lists the id: a
+launch id copied into another browser is useless. A user with two courses open in two tabs holds
+two ids, and each tab's links carry its own (`url_for` adds it automatically).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, current_app, g, session
+from flask_babel import gettext as _
+
+from lti_tool.errors import DomainError, ForbiddenError
+from lti_tool.lti.launch import LaunchContext
+from lti_tool.lti.roles import ToolRole
+from lti_tool.lti.services import load_launch
+
+SESSION_KEY = "lti_launches"
+
+
+class LaunchExpiredError(DomainError):
+    status = 401
+    code = "launch-session-missing"
+
+
+def remember_launch(launch_id: str) -> None:
+    limit = current_app.config["LTI_LAUNCHES_PER_BROWSER"]
+    known = [item for item in session.get(SESSION_KEY, []) if item != launch_id]
+    session[SESSION_KEY] = [launch_id, *known][:limit]
+
+
+def launch_blueprint(name: str, import_name: str, **kwargs: Any) -> Blueprint:
+    """A blueprint whose every route is bound to one launch (`/l/<launch_id>/…`)."""
+    blueprint = Blueprint(name, import_name, url_prefix="/l/<launch_id>", **kwargs)
+
+    @blueprint.url_value_preprocessor
+    def pull_launch(endpoint: str | None, values: dict[str, Any] | None) -> None:
+        launch_id = (values or {}).pop("launch_id", None)
+        g.launch = _load_bound_launch(launch_id)
+
+    @blueprint.url_defaults
+    def add_launch_id(endpoint: str, values: dict[str, Any]) -> None:
+        launch = g.get("launch")
+        if launch is not None and "launch_id" not in values:
+            values["launch_id"] = launch.launch_id
+
+    return blueprint
+
+
+def _load_bound_launch(launch_id: str | None) -> LaunchContext:
+    if not launch_id or launch_id not in session.get(SESSION_KEY, []):
+        raise LaunchExpiredError(
+            _(
+                "This page belongs to a launch this browser did not make, or your session has "
+                "ended. Open the tool again from your course."
+            )
+        )
+    launch = load_launch(current_app.extensions["lti_state_store"], launch_id)
+    if launch is None:
+        raise LaunchExpiredError(
+            _("Your session for this course has ended. Open the tool again from your course.")
+        )
+    return launch
+
+
+def current_launch() -> LaunchContext:
+    return g.launch
+
+
+def roles_required(*roles: ToolRole) -> Callable:
+    """Refuse the view unless the launch's tool role is one of `roles`."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if current_launch().role not in roles:
+                raise ForbiddenError(
+                    _("Your role in this course does not give access to this page.")
+                )
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,74 @@
+"""Platform key sets, cached in the shared state store and refetched when an unknown kid arrives.
+
+Brightspace rotates its keys about hourly, so a plain TTL cache breaks launches until it expires.
+A refetch on a kid miss fixes that, and is rate-limited per key-set URL so that a stream of tokens
+with invented kids cannot turn the tool into a fetch amplifier (LTI-NOTES §f, "JWKS rotation").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+from lti_tool.lti.state_store import StateStore
+
+
+class KeySetError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class KeySetPolicy:
+    cache_seconds: int
+    min_refetch_seconds: int
+    timeout_seconds: float
+
+
+def _cache_key(url: str) -> str:
+    return "jwks:" + hashlib.sha256(url.encode()).hexdigest()
+
+
+def _fetch(url: str, http: requests.Session, timeout: float) -> dict[str, Any]:
+    try:
+        response = http.get(url, timeout=timeout, headers={"Accept": "application/json"})
+    except requests.RequestException as error:
+        raise KeySetError(
+            f"could not fetch the platform key set: {type(error).__name__}"
+        ) from error
+    if response.status_code != 200:
+        raise KeySetError(f"the platform key set answered HTTP {response.status_code}")
+    try:
+        body = response.json()
+    except ValueError as error:
+        raise KeySetError("the platform key set is not JSON") from error
+    if not isinstance(body, dict) or not isinstance(body.get("keys"), list):
+        raise KeySetError("the platform key set has no 'keys' list")
+    return {"fetched_at": time.time(), "keys": body["keys"]}
+
+
+def _find(keys: list[Any], kid: str) -> dict[str, Any] | None:
+    for key in keys:
+        if isinstance(key, dict) and key.get("kid") == kid:
+            return key
+    return None
+
+
+def find_platform_key(
+    store: StateStore, url: str, kid: str, policy: KeySetPolicy, http: requests.Session
+) -> dict[str, Any] | None:
+    """The JWK with this kid, from the cache or at most one refetch; None if the platform has none."""
+    cache_key = _cache_key(url)
+    cached = store.get(cache_key)
+    if cached is None:
+        cached = _fetch(url, http, policy.timeout_seconds)
+        store.set(cache_key, cached, policy.cache_seconds)
+    key = _find(cached["keys"], kid)
+    if key is None and time.time() - cached["fetched_at"] >= policy.min_refetch_seconds:
+        cached = _fetch(url, http, policy.timeout_seconds)
+        store.set(cache_key, cached, policy.cache_seconds)
+        key = _find(cached["keys"], kid)
+    return key

@@ -1,0 +1,355 @@
+"""Launch validation to certification grade, around pylti1p3's MessageLaunch.
+
+Order (IMS Security Framework §5.1.3, LTI Core §5.3-5.4, certification guide §6.1):
+state cookie → JWT shape → alg/kid → registration (iss + aud/azp) → signature, exp/iat with leeway
+→ LTI claims → deployment (known and active) → the login record, consumed once: nonce and
+target_link_uri must equal the login's. pylti1p3 skips aud/azp, never consumes the nonce, accepts a
+replayed id_token+state, ignores target_link_uri and refetches no JWKS on a kid miss; those checks
+are ours. The login record is popped last, so a malformed or forged token never burns a real login,
+and atomically, so two racing replays cannot both succeed.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+import requests
+from flask_babel import gettext as _
+from jwcrypto.jwk import JWK
+from pylti1p3.contrib.flask import FlaskMessageLaunch, FlaskRequest
+from sqlalchemy.orm import Session
+
+from lti_tool.lti import launch as claims
+from lti_tool.lti.errors import LaunchError
+from lti_tool.lti.jwks_cache import KeySetError, KeySetPolicy, find_platform_key
+from lti_tool.lti.login import login_record_key, state_cookie_service
+from lti_tool.lti.registrations import MAX_DEPLOYMENT_ID_LENGTH, find_deployment, find_platform
+from lti_tool.lti.state_store import StateStore
+from lti_tool.lti.tool_conf import DbToolConf
+
+
+@dataclass(frozen=True)
+class LaunchPolicy:
+    leeway_seconds: int
+    max_token_age_seconds: int
+    launch_seconds: int
+    key_sets: KeySetPolicy
+
+
+class ToolMessageLaunch(FlaskMessageLaunch):
+    def __init__(
+        self,
+        request: FlaskRequest,
+        tool_config: DbToolConf,
+        *,
+        session: Session,
+        store: StateStore,
+        policy: LaunchPolicy,
+        requests_session: requests.Session | None = None,
+    ) -> None:
+        super().__init__(
+            request,
+            tool_config,
+            cookie_service=state_cookie_service(request),
+            requests_session=requests_session,
+        )
+        self._session = session
+        self._store = store
+        self._policy = policy
+        self._tool_conf = tool_config
+        self.login_record: dict[str, Any] | None = None
+
+    # -- the pipeline ---------------------------------------------------------------------------
+    def validate(self) -> ToolMessageLaunch:
+        self._validated = True
+        try:
+            self.validate_state()
+            self.validate_jwt_format()
+            self.validate_header()
+            self.validate_registration()
+            self.validate_jwt_signature()
+            self.validate_message()
+            self.validate_deployment()
+            self.validate_login()
+            self.save_launch_data()
+        except Exception:
+            self._validated = False
+            raise
+        return self
+
+    def validate_state(self) -> ToolMessageLaunch:
+        state = self._get_request_param("state")
+        if not state:
+            raise LaunchError("state-missing", _("The launch has no state parameter."))
+        if not self._get_request_param("id_token"):
+            raise LaunchError("id-token-missing", _("The launch has no id_token."))
+        # No "already validated" shortcut (pylti1p3's id_token-hash mark lets a replay through).
+        if self._cookie_service.get_cookie(state) != state:
+            raise LaunchError(
+                "state-cookie-missing",
+                _(
+                    "Your browser did not send back the cookie set when this launch started. "
+                    "This happens when the browser blocks cookies inside the LMS page, or when "
+                    "a launch is reused."
+                ),
+                status=401,
+                retry_params=self._retry_params(state),
+            )
+        return self
+
+    def _retry_params(self, state: str) -> dict[str, str] | None:
+        record = self._store.get(login_record_key(state))
+        return None if record is None else record.get("login_params")
+
+    def validate_jwt_format(self) -> ToolMessageLaunch:
+        parts = self._get_id_token().split(".")
+        if len(parts) != 3:
+            raise LaunchError("jwt-malformed", _("The id_token is not a signed JWT."))
+        try:
+            header = json.loads(self.urlsafe_b64decode(parts[0]))
+            body = json.loads(self.urlsafe_b64decode(parts[1]))
+        except (ValueError, UnicodeDecodeError) as error:
+            raise LaunchError("jwt-malformed", _("The id_token cannot be decoded.")) from error
+        if not isinstance(header, dict) or not isinstance(body, dict):
+            raise LaunchError("jwt-malformed", _("The id_token is not an LTI message."))
+        self._jwt = {"header": header, "body": body}
+        return self
+
+    def validate_header(self) -> ToolMessageLaunch:
+        header = self._jwt["header"]
+        if header.get("alg") != "RS256":
+            raise LaunchError(
+                "alg-not-allowed", _("The id_token must be signed with RS256."), status=401
+            )
+        if not isinstance(header.get("kid"), str) or not header["kid"]:
+            raise LaunchError("kid-missing", _("The id_token header has no key id (kid)."), 401)
+        return self
+
+    def get_client_id(self) -> str:
+        """Our client_id from aud/azp: several audiences need an azp naming one of them."""
+        body = self._jwt["body"]
+        aud, azp = body.get("aud"), body.get("azp")
+        audiences = [aud] if isinstance(aud, str) else aud if isinstance(aud, list) else []
+        if not audiences or not all(isinstance(a, str) and a for a in audiences):
+            raise LaunchError("aud-missing", _("The id_token has no audience (aud)."), status=401)
+        if azp is not None:
+            if not isinstance(azp, str) or azp not in audiences:
+                raise LaunchError(
+                    "azp-mismatch", _("The authorized party (azp) is not an audience."), status=401
+                )
+            return azp
+        if len(audiences) > 1:
+            raise LaunchError(
+                "azp-missing", _("An id_token with several audiences must name azp."), status=401
+            )
+        return audiences[0]
+
+    def validate_registration(self) -> ToolMessageLaunch:
+        iss = self._jwt["body"].get("iss")
+        if not isinstance(iss, str) or not iss:
+            raise LaunchError("iss-missing", _("The id_token has no issuer (iss)."), status=401)
+        client_id = self.get_client_id()
+        self._registration = self._tool_conf.find_registration_by_params(iss, client_id)
+        if self._registration is None:
+            raise LaunchError(
+                "registration-unknown",
+                _("This LMS (issuer and client ID) is not registered with the tool."),
+                status=401,
+            )
+        return self
+
+    def get_public_key(self) -> tuple[str, str]:
+        if self._registration is None:
+            raise RuntimeError("get_public_key() before validate_registration()")
+        kid = self._jwt["header"]["kid"]
+        try:
+            jwk = find_platform_key(
+                self._store,
+                self._registration.get_key_set_url(),
+                kid,
+                self._policy.key_sets,
+                self._requests_session,
+            )
+        except KeySetError as error:
+            raise LaunchError(
+                "jwks-unavailable",
+                _("The LMS's public keys could not be fetched: %(reason)s", reason=str(error)),
+                status=401,
+            ) from error
+        if jwk is None or jwk.get("kty") != "RSA" or jwk.get("alg", "RS256") != "RS256":
+            raise LaunchError(
+                "kid-unknown", _("The LMS has no public key with this key id (kid)."), status=401
+            )
+        return JWK.from_json(json.dumps(jwk)).export_to_pem().decode(), "RS256"
+
+    def validate_jwt_signature(self) -> ToolMessageLaunch:
+        if self._registration is None:
+            raise RuntimeError("validate_jwt_signature() before validate_registration()")
+        public_key, _alg = self.get_public_key()
+        leeway = self._policy.leeway_seconds
+        try:
+            jwt.decode(
+                self._get_id_token(),
+                public_key,
+                algorithms=["RS256"],
+                audience=self.get_client_id(),
+                issuer=self._registration.get_issuer(),
+                leeway=leeway,
+                options={"require": ["exp", "iat", "iss", "aud"]},
+            )
+        except jwt.ExpiredSignatureError as error:
+            raise LaunchError("token-expired", _("The id_token has expired."), 401) from error
+        except jwt.ImmatureSignatureError as error:
+            raise LaunchError(
+                "token-from-future", _("The id_token is not valid yet (iat)."), 401
+            ) from error
+        except jwt.MissingRequiredClaimError as error:
+            raise LaunchError(
+                f"{error.claim}-missing",
+                _("The id_token has no %(claim)s claim.", claim=error.claim),
+                status=401,
+            ) from error
+        except jwt.InvalidAudienceError as error:
+            raise LaunchError(
+                "aud-mismatch", _("The id_token is not for this tool."), 401
+            ) from error
+        except jwt.InvalidIssuerError as error:
+            raise LaunchError(
+                "iss-mismatch", _("The id_token issuer does not match."), 401
+            ) from error
+        except jwt.InvalidSignatureError as error:
+            raise LaunchError(
+                "signature-invalid", _("The id_token signature does not verify."), status=401
+            ) from error
+        except jwt.InvalidTokenError as error:
+            raise LaunchError(
+                "token-invalid", _("The id_token is not valid."), status=401
+            ) from error
+        iat = self._jwt["body"]["iat"]
+        if time.time() - iat > self._policy.max_token_age_seconds + leeway:
+            raise LaunchError("token-too-old", _("The id_token was issued too long ago."), 401)
+        return self
+
+    def validate_message(self) -> ToolMessageLaunch:
+        body = self._jwt["body"]
+        message_type = body.get(claims.MESSAGE_TYPE)
+        version = body.get(claims.VERSION)
+        if message_type is None:
+            raise LaunchError("message-type-missing", _("The launch has no message_type claim."))
+        if message_type not in claims.SUPPORTED_MESSAGE_TYPES:
+            raise LaunchError(
+                "message-type-unsupported", _("This kind of LTI message is not supported.")
+            )
+        if version is None:
+            raise LaunchError("version-missing", _("The launch has no LTI version claim."))
+        if version != "1.3.0":
+            raise LaunchError("version-wrong", _("Only LTI version 1.3.0 is supported."))
+        if not isinstance(body.get("sub"), str) or not body["sub"]:
+            raise LaunchError("sub-missing", _("The launch does not identify the user (sub)."))
+        if not isinstance(body.get(claims.ROLES), list):
+            raise LaunchError("roles-missing", _("The launch has no roles claim."))
+        deployment_id = body.get(claims.DEPLOYMENT_ID)
+        if not isinstance(deployment_id, str) or not deployment_id:
+            raise LaunchError("deployment-id-missing", _("The launch has no deployment_id claim."))
+        if len(deployment_id) > MAX_DEPLOYMENT_ID_LENGTH:
+            raise LaunchError("deployment-id-invalid", _("The deployment_id is too long."))
+        if not isinstance(body.get(claims.TARGET_LINK_URI), str):
+            raise LaunchError("target-link-uri-missing", _("The launch has no target_link_uri."))
+        if message_type == claims.RESOURCE_LINK_REQUEST:
+            link = body.get(claims.RESOURCE_LINK)
+            if not isinstance(link, dict) or not isinstance(link.get("id"), str) or not link["id"]:
+                raise LaunchError(
+                    "resource-link-id-missing", _("The launch has no resource link id.")
+                )
+        else:
+            self._validate_deep_linking_settings(body.get(claims.DEEP_LINKING_SETTINGS))
+        return self
+
+    @staticmethod
+    def _validate_deep_linking_settings(settings: Any) -> None:
+        if not isinstance(settings, dict) or not isinstance(
+            settings.get("deep_link_return_url"), str
+        ):
+            raise LaunchError(
+                "deep-linking-settings-missing", _("The deep linking request has no return URL.")
+            )
+        accept_types = settings.get("accept_types")
+        if not isinstance(accept_types, list) or "ltiResourceLink" not in accept_types:
+            raise LaunchError(
+                "deep-linking-types-unsupported",
+                _("The LMS does not accept LTI resource links from this deep linking request."),
+            )
+
+    def validate_deployment(self) -> ToolMessageLaunch:
+        body = self._jwt["body"]
+        platform = find_platform(self._session, body["iss"], self.get_client_id())
+        deployment = (
+            None
+            if platform is None
+            else find_deployment(self._session, platform, body[claims.DEPLOYMENT_ID])
+        )
+        if deployment is None:
+            raise LaunchError(
+                "deployment-unknown",
+                _(
+                    "This deployment of the tool is not registered. Ask your LMS administrator to "
+                    "add deployment %(id)s.",
+                    id=body[claims.DEPLOYMENT_ID],
+                ),
+                status=403,
+            )
+        if not deployment.active:
+            raise LaunchError(
+                "deployment-inactive",
+                _("This deployment of the tool has been switched off by the administrator."),
+                status=403,
+            )
+        self.platform, self.deployment = platform, deployment
+        return self
+
+    def validate_login(self) -> ToolMessageLaunch:
+        """Consume the login (state + nonce) once; the token must answer exactly that login."""
+        body = self._jwt["body"]
+        state = self._get_request_param("state")
+        if not isinstance(body.get("nonce"), str) or not body["nonce"]:
+            raise LaunchError("nonce-missing", _("The id_token has no nonce."), status=401)
+        record = self._store.pop(login_record_key(state))
+        if record is None:
+            raise LaunchError(
+                "launch-replayed",
+                _(
+                    "This launch has already been used or has expired. Open the tool again from your course."
+                ),
+                status=401,
+            )
+        if record["nonce"] != body["nonce"]:
+            raise LaunchError(
+                "nonce-mismatch", _("The id_token nonce does not match the login."), 401
+            )
+        if record["iss"] != body["iss"] or record["client_id"] != self.get_client_id():
+            raise LaunchError(
+                "login-mismatch", _("The id_token is from another LMS than the login."), 401
+            )
+        if record["target_link_uri"] != body[claims.TARGET_LINK_URI]:
+            raise LaunchError(
+                "target-link-uri-mismatch",
+                _("The launch's target_link_uri differs from the one at login."),
+            )
+        self.login_record = record
+        return self
+
+    def save_launch_data(self) -> ToolMessageLaunch:
+        """Keep the verified body for later service calls (AGS, NRPS); no "state valid" mark."""
+        self._store.set(
+            "launch-body:" + self._launch_id, self._jwt["body"], self._policy.launch_seconds
+        )
+        return self
+
+    def verified_body(self) -> dict[str, Any]:
+        if not self._validated:
+            raise RuntimeError("verified_body() before validate()")
+        return dict(self._jwt["body"])
