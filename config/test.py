@@ -5,5 +5,10 @@ TESTING = True
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 SQLALCHEMY_DATABASE_URI = "sqlite://"
 TRUST_PROXY_HOPS = 0
+# Plain http like development; tests of the https/iframe behaviour override these per test.
+PREFERRED_URL_SCHEME = "http"
+SESSION_COOKIE_SECURE = False
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_PARTITIONED = False
 DEV_PLATFORM = True
 LOG_LEVEL = "WARNING"

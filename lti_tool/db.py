@@ -1,8 +1,11 @@
 """Declarative base with a naming convention, so Alembic names constraints the same on every database."""
 
+import sqlite3
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -21,3 +24,12 @@ class Base(DeclarativeBase):
 def utcnow() -> datetime:
     """Naive UTC timestamps: SQLite drops tzinfo, so we store naive UTC everywhere for one behaviour."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_enforces_foreign_keys(dbapi_connection: Any, connection_record: Any) -> None:
+    """SQLite ignores ON DELETE CASCADE unless asked; PostgreSQL always honours it."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

@@ -18,7 +18,9 @@ from lti_tool.lti.models import Context, Deployment, Membership, Platform, User
 from lti_tool.lti.state_store import StateStore
 
 
-def _get_or_create(session: Session, model: type, lookup: dict[str, Any]) -> Any:
+def _get_or_create(
+    session: Session, model: type, lookup: dict[str, Any], defaults: dict[str, Any] | None = None
+) -> Any:
     """Find a row by its natural key or insert it; a concurrent insert by another worker wins."""
     query = select(model).filter_by(**lookup)
     row = session.scalar(query)
@@ -26,7 +28,7 @@ def _get_or_create(session: Session, model: type, lookup: dict[str, Any]) -> Any
         return row
     try:
         with session.begin_nested():
-            row = model(**lookup)
+            row = model(**lookup, **(defaults or {}))
             session.add(row)
     except IntegrityError:
         row = session.scalar(query)
@@ -55,7 +57,10 @@ def record_launch(
         context.title = claims.context_title or context.title
         context.label = claims.context_label or context.label
         membership = _get_or_create(
-            session, Membership, {"context_id": context.id, "user_id": user.id}
+            session,
+            Membership,
+            {"context_id": context.id, "user_id": user.id},
+            {"role": claims.role.value},
         )
         membership.role = claims.role.value
         membership.lti_roles = list(claims.lti_roles)
