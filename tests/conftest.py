@@ -31,7 +31,11 @@ def app_overrides() -> dict:
 
 @pytest.fixture
 def app(app_overrides: dict, tmp_path) -> Iterator[Flask]:
-    app = make_app({"INSTANCE_TMP": str(tmp_path), **app_overrides})
+    settings: dict = {}
+    if not os.environ.get("DATABASE_URL"):
+        # A file, not :memory:, so that two connections (two "workers") share it as in production.
+        settings["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'tool.sqlite3'}"
+    app = make_app({**settings, **app_overrides})
     with app.app_context():
         db.drop_all()
         db.create_all()
