@@ -18,6 +18,9 @@ LTI_JWKS_CACHE_SECONDS = 3600  # platform key sets are cached this long...
 LTI_JWKS_MIN_REFETCH_SECONDS = 30  # ...and refetched on an unknown kid at most this often
 LTI_HTTP_TIMEOUT_SECONDS = 10
 
+# The tool's public address, for `flask lti urls` (production: LTI_TOOL_TOOL_BASE_URL=https://...).
+TOOL_BASE_URL = None
+
 # Tool keys: a rotated-out key stays in the JWKS this long, so in-flight service tokens still verify.
 LTI_KEY_OVERLAP_SECONDS = 7 * 24 * 3600
 

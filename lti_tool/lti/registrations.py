@@ -6,14 +6,14 @@ registration has any number of deployments, which can be deactivated without bei
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from lti_tool.errors import ConflictError, InvalidInputError, NotFoundError
-from lti_tool.lti.models import Deployment, Platform
+from lti_tool.lti.models import Context, Deployment, Membership, Platform
 
 MAX_DEPLOYMENT_ID_LENGTH = 255  # LTI Core §5.3.3
 
@@ -112,8 +112,114 @@ def list_platforms(session: Session) -> list[Platform]:
     )
 
 
+def update_platform(
+    session: Session,
+    platform: Platform,
+    *,
+    name: str | None = None,
+    auth_login_url: str | None = None,
+    auth_token_url: str | None = None,
+    key_set_url: str | None = None,
+    auth_audience: str | None = None,
+    frame_origins: list[str] | tuple[str, ...] | None = None,
+    allow_http: bool = False,
+) -> Platform:
+    """Change a registration in place (None keeps a value; an empty audience clears it).
+
+    LMS endpoints move (Canvas moved to sso.canvaslms.com) and Canvas needs its board's frame
+    origin: removing and re-adding the platform would cascade-delete every course context.
+    """
+    current = PlatformValues(
+        issuer=platform.issuer,
+        client_id=platform.client_id,
+        auth_login_url=platform.auth_login_url,
+        auth_token_url=platform.auth_token_url,
+        key_set_url=platform.key_set_url,
+        name=platform.name,
+        auth_audience=platform.auth_audience,
+        frame_origins=tuple(platform.frame_origins or ()),
+    )
+    changes = {
+        "name": name,
+        "auth_login_url": auth_login_url,
+        "auth_token_url": auth_token_url,
+        "key_set_url": key_set_url,
+        "auth_audience": auth_audience,
+        "frame_origins": None if frame_origins is None else tuple(frame_origins),
+    }
+    values = replace(current, **{k: v for k, v in changes.items() if v is not None})
+    validate_platform_values(values, allow_http=allow_http)
+    platform.name = values.name.strip() or platform.name
+    platform.auth_login_url = values.auth_login_url
+    platform.auth_token_url = values.auth_token_url
+    platform.key_set_url = values.key_set_url
+    platform.auth_audience = values.auth_audience or None
+    platform.frame_origins = sorted({origin_of(url) for url in values.frame_origins})
+    session.flush()
+    return platform
+
+
+@dataclass(frozen=True)
+class Usage:
+    """What removing a platform or deployment deletes along with it."""
+
+    deployments: int
+    contexts: int
+    memberships: int
+
+
+def _context_ids(deployment_ids: Select) -> Select:
+    return select(Context.id).where(Context.deployment_id.in_(deployment_ids))
+
+
+def _usage(session: Session, deployment_ids: Select) -> Usage:
+    count = func.count()
+    return Usage(
+        deployments=session.scalar(select(count).select_from(deployment_ids.subquery())) or 0,
+        contexts=session.scalar(select(count).where(Context.deployment_id.in_(deployment_ids)))
+        or 0,
+        memberships=session.scalar(
+            select(count).where(Membership.context_id.in_(_context_ids(deployment_ids)))
+        )
+        or 0,
+    )
+
+
+def _delete_contexts(session: Session, deployment_ids: Select) -> None:
+    # PostgreSQL cascades these through the foreign keys; SQLite only does when
+    # `PRAGMA foreign_keys` is on, so delete them explicitly to behave the same on both.
+    session.execute(
+        delete(Membership)
+        .where(Membership.context_id.in_(_context_ids(deployment_ids)))
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        delete(Context)
+        .where(Context.deployment_id.in_(deployment_ids))
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _platform_deployment_ids(platform: Platform) -> Select:
+    return select(Deployment.id).where(Deployment.platform_id == platform.id)
+
+
+def platform_usage(session: Session, platform: Platform) -> Usage:
+    return _usage(session, _platform_deployment_ids(platform))
+
+
+def deployment_usage(session: Session, deployment: Deployment) -> Usage:
+    return _usage(session, select(Deployment.id).where(Deployment.id == deployment.id))
+
+
 def remove_platform(session: Session, issuer: str, client_id: str) -> None:
-    session.delete(get_platform(session, issuer, client_id))
+    """Remove a registration with its deployments, their contexts and the memberships in them.
+
+    Users are kept: they are keyed by (issuer, sub) and may launch from another registration.
+    """
+    platform = get_platform(session, issuer, client_id)
+    _delete_contexts(session, _platform_deployment_ids(platform))
+    session.delete(platform)
     session.flush()
 
 
@@ -148,12 +254,17 @@ def find_deployment(session: Session, platform: Platform, deployment_id: str) ->
 def get_deployment(session: Session, platform: Platform, deployment_id: str) -> Deployment:
     deployment = find_deployment(session, platform, deployment_id)
     if deployment is None:
-        raise NotFoundError(f"No deployment {deployment_id} on this platform.", code="no-deployment")
+        raise NotFoundError(
+            f"No deployment {deployment_id} on this platform.", code="no-deployment"
+        )
     return deployment
 
 
 def remove_deployment(session: Session, platform: Platform, deployment_id: str) -> None:
-    session.delete(get_deployment(session, platform, deployment_id))
+    """Remove a deployment with its contexts and their memberships (deactivate to keep them)."""
+    deployment = get_deployment(session, platform, deployment_id)
+    _delete_contexts(session, select(Deployment.id).where(Deployment.id == deployment.id))
+    session.delete(deployment)
     session.flush()
 
 
