@@ -73,7 +73,9 @@ def generate_key(session: Session) -> tuple[ToolKey, bool]:
 def require_active_key(session: Session) -> ToolKey:
     key = active_key(session)
     if key is None:
-        raise NotFoundError("The tool has no key. Run `flask lti keys generate`.", code="no-tool-key")
+        raise NotFoundError(
+            "The tool has no key. Run `flask lti keys generate`.", code="no-tool-key"
+        )
     return key
 
 
@@ -95,6 +97,4 @@ def jwks(session: Session, overlap: timedelta) -> dict[str, Any]:
 def list_keys(session: Session, overlap: timedelta) -> list[KeyInfo]:
     published = {key.kid for key in published_keys(session, overlap)}
     keys = session.scalars(select(ToolKey).order_by(ToolKey.created_at.desc(), ToolKey.id.desc()))
-    return [
-        KeyInfo(k.kid, k.active, k.created_at, k.retired_at, k.kid in published) for k in keys
-    ]
+    return [KeyInfo(k.kid, k.active, k.created_at, k.retired_at, k.kid in published) for k in keys]

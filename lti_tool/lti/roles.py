@@ -25,7 +25,9 @@ class ToolRole(StrEnum):
     LEARNER = "learner"
 
 
-FACILITATOR_ROLES = frozenset({"Instructor", "TeachingAssistant", "ContentDeveloper", "Administrator"})
+FACILITATOR_ROLES = frozenset(
+    {"Instructor", "TeachingAssistant", "ContentDeveloper", "Administrator"}
+)
 MENTOR_ROLES = frozenset({"Mentor"})
 
 
