@@ -5,7 +5,11 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 export FLASK_APP = lti_tool
 
-.PHONY: run test lint install bench
+TRANSLATIONS = lti_tool/translations
+POT = $(TRANSLATIONS)/messages.pot
+MO_FILES = $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
+
+.PHONY: run test lint install bench translations
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -13,9 +17,24 @@ $(BIN)/activate:
 $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pybabel compile -d $(TRANSLATIONS)
 	touch $@
 
-install: $(VENV)/.installed
+# Compiled catalogues are not committed (.gitignore): rebuild any older than its .po, so `make run`
+# and `make test` never serve yesterday's French.
+$(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po | $(VENV)/.installed
+	$(BIN)/pybabel compile -i $< -o $@
+
+install: $(VENV)/.installed $(MO_FILES)
+
+# After adding or changing UI strings: `make translations`, translate the new or fuzzy entries in
+# lti_tool/translations/*/LC_MESSAGES/messages.po, then `make install` (or `make test`).
+# tests/unit/test_translations.py fails until every string is translated.
+# A new language: $(BIN)/pybabel init -i $(POT) -d $(TRANSLATIONS) -l <code>, and add it to LANGUAGES.
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l --add-comments=TRANSLATORS: \
+		--add-location=file --no-wrap --project="Mentoring Web" -o $(POT) .
+	$(BIN)/pybabel update -i $(POT) -d $(TRANSLATIONS) --no-wrap --ignore-obsolete
 
 run: install
 	LTI_TOOL_ENV=development $(BIN)/flask db upgrade
