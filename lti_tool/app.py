@@ -27,6 +27,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         "lti_tool",
         template_folder=str(paths.TEMPLATES_DIR),
         instance_relative_config=True,
+        instance_path=overrides.pop("INSTANCE_PATH", None),
     )
     _load_config(app, env_name, overrides)
     _check_config(app)

@@ -15,6 +15,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 
 from lti_tool import create_app
 from lti_tool.extensions import db
+from tests.fake_platform import fake_platform  # noqa: F401 - fixture
 
 
 def make_app(overrides: dict | None = None) -> Flask:
@@ -31,7 +32,7 @@ def app_overrides() -> dict:
 
 @pytest.fixture
 def app(app_overrides: dict, tmp_path) -> Iterator[Flask]:
-    settings: dict = {}
+    settings: dict = {"INSTANCE_PATH": str(tmp_path / "instance")}
     if not os.environ.get("DATABASE_URL"):
         # A file, not :memory:, so that two connections (two "workers") share it as in production.
         settings["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'tool.sqlite3'}"
