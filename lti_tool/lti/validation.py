@@ -126,7 +126,9 @@ class ToolMessageLaunch(FlaskMessageLaunch):
                 "alg-not-allowed", _("The id_token must be signed with RS256."), status=401
             )
         if not isinstance(header.get("kid"), str) or not header["kid"]:
-            raise LaunchError("kid-missing", _("The id_token header has no key id (kid)."), 401)
+            raise LaunchError(
+                "kid-missing", _("The id_token header has no key id (kid)."), status=401
+            )
         return self
 
     def get_client_id(self) -> str:
@@ -202,10 +204,12 @@ class ToolMessageLaunch(FlaskMessageLaunch):
                 options={"require": ["exp", "iat", "iss", "aud"]},
             )
         except jwt.ExpiredSignatureError as error:
-            raise LaunchError("token-expired", _("The id_token has expired."), 401) from error
+            raise LaunchError(
+                "token-expired", _("The id_token has expired."), status=401
+            ) from error
         except jwt.ImmatureSignatureError as error:
             raise LaunchError(
-                "token-from-future", _("The id_token is not valid yet (iat)."), 401
+                "token-from-future", _("The id_token is not valid yet (iat)."), status=401
             ) from error
         except jwt.MissingRequiredClaimError as error:
             raise LaunchError(
@@ -215,11 +219,11 @@ class ToolMessageLaunch(FlaskMessageLaunch):
             ) from error
         except jwt.InvalidAudienceError as error:
             raise LaunchError(
-                "aud-mismatch", _("The id_token is not for this tool."), 401
+                "aud-mismatch", _("The id_token is not for this tool."), status=401
             ) from error
         except jwt.InvalidIssuerError as error:
             raise LaunchError(
-                "iss-mismatch", _("The id_token issuer does not match."), 401
+                "iss-mismatch", _("The id_token issuer does not match."), status=401
             ) from error
         except jwt.InvalidSignatureError as error:
             raise LaunchError(
@@ -231,7 +235,9 @@ class ToolMessageLaunch(FlaskMessageLaunch):
             ) from error
         iat = self._jwt["body"]["iat"]
         if time.time() - iat > self._policy.max_token_age_seconds + leeway:
-            raise LaunchError("token-too-old", _("The id_token was issued too long ago."), 401)
+            raise LaunchError(
+                "token-too-old", _("The id_token was issued too long ago."), status=401
+            )
         return self
 
     def validate_message(self) -> ToolMessageLaunch:
@@ -328,11 +334,11 @@ class ToolMessageLaunch(FlaskMessageLaunch):
             )
         if record["nonce"] != body["nonce"]:
             raise LaunchError(
-                "nonce-mismatch", _("The id_token nonce does not match the login."), 401
+                "nonce-mismatch", _("The id_token nonce does not match the login."), status=401
             )
         if record["iss"] != body["iss"] or record["client_id"] != self.get_client_id():
             raise LaunchError(
-                "login-mismatch", _("The id_token is from another LMS than the login."), 401
+                "login-mismatch", _("The id_token is from another LMS than the login."), status=401
             )
         if record["target_link_uri"] != body[claims.TARGET_LINK_URI]:
             raise LaunchError(
