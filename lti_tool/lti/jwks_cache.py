@@ -65,10 +65,10 @@ def find_platform_key(
     cached = store.get(cache_key)
     if cached is None:
         cached = _fetch(url, http, policy.timeout_seconds)
-        store.set(cache_key, cached, policy.cache_seconds)
+        store.set_committed(cache_key, cached, policy.cache_seconds)
     key = _find(cached["keys"], kid)
     if key is None and time.time() - cached["fetched_at"] >= policy.min_refetch_seconds:
         cached = _fetch(url, http, policy.timeout_seconds)
-        store.set(cache_key, cached, policy.cache_seconds)
+        store.set_committed(cache_key, cached, policy.cache_seconds)
         key = _find(cached["keys"], kid)
     return key

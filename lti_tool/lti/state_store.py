@@ -36,6 +36,10 @@ class StateStore(Protocol):
 
     def delete(self, key: str) -> None: ...
 
+    def set_committed(self, key: str, value: Any, timeout: int | None = None) -> None:
+        """Write now, in a transaction of its own: a cache a refused request must not roll back."""
+        ...
+
 
 DEFAULT_TIMEOUT = 86400
 
@@ -54,14 +58,13 @@ class DatabaseStateStore:
         )
 
     def set(self, key: str, value: Any, timeout: int | None = None) -> None:
-        expires_at = utcnow() + timedelta(seconds=timeout or DEFAULT_TIMEOUT)
-        dialect = self._session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = insert(StateEntry).values(key=key, value=value, expires_at=expires_at)
-        statement = statement.on_conflict_do_update(
-            index_elements=[StateEntry.key], set_={"value": value, "expires_at": expires_at}
-        )
-        self._session.execute(statement)
+        self._session.execute(_upsert(self._session, key, value, timeout))
+
+    def set_committed(self, key: str, value: Any, timeout: int | None = None) -> None:
+        # The JWKS cache: a launch refused after a refetch rolls the request back, which would
+        # undo the refetch time and let every forged kid trigger another fetch.
+        with Session(self._session.get_bind()) as own, own.begin():
+            own.execute(_upsert(own, key, value, timeout))
 
     def pop(self, key: str) -> Any:
         row = self._session.execute(
@@ -79,6 +82,15 @@ class DatabaseStateStore:
         return result.rowcount or 0
 
 
+def _upsert(session: Session, key: str, value: Any, timeout: int | None) -> Any:
+    expires_at = utcnow() + timedelta(seconds=timeout or DEFAULT_TIMEOUT)
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(StateEntry).values(key=key, value=value, expires_at=expires_at)
+    return statement.on_conflict_do_update(
+        index_elements=[StateEntry.key], set_={"value": value, "expires_at": expires_at}
+    )
+
+
 class RedisStateStore:
     def __init__(self, client: redis.Redis, prefix: str = "mentoring-web:") -> None:
         self._client = client
@@ -90,6 +102,9 @@ class RedisStateStore:
 
     def set(self, key: str, value: Any, timeout: int | None = None) -> None:
         self._client.set(self._prefix + key, json.dumps(value), ex=timeout or DEFAULT_TIMEOUT)
+
+    def set_committed(self, key: str, value: Any, timeout: int | None = None) -> None:
+        self.set(key, value, timeout)  # Redis writes are never part of the request's transaction
 
     def pop(self, key: str) -> Any:
         raw = self._client.getdel(self._prefix + key)
