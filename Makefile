@@ -48,5 +48,8 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Full LTI launches/s through gunicorn (2 workers) on SQLite and, when it answers, PostgreSQL;
+# e.g. `make bench BENCH_ARGS="--database postgres --redis --concurrency 8"`. See bench/README.md.
+BENCH_ARGS ?=
 bench: install
-	$(BIN)/python -m bench.launches
+	$(BIN)/python -m bench.launches $(BENCH_ARGS)

@@ -1,0 +1,551 @@
+"""A real deployment on loopback: the tool under gunicorn, the development platform, a fresh database.
+
+Shared by `tests/integration/test_two_workers.py` and `python -m bench.launches`, so the test and the
+benchmark launch through exactly the same setup. `launch_stack()` brings up, in order:
+
+1. a listening socket on 127.0.0.1:<free port> that gunicorn inherits (`--bind fd://N`), so the
+   tool's address is known before anything else and no other process can take the port meanwhile;
+2. the development platform (`create_platform_app`) on a werkzeug thread server in this process,
+   registered with the tool's URLs;
+3. a throwaway database (a SQLite file in the work directory, or a new PostgreSQL database dropped
+   afterwards) holding the schema, the platform registration and a tool key;
+4. `gunicorn --workers N "lti_tool.wsgi:create_served_app()"` (as the Procfile serves it) with
+   `LTI_TOOL_ENV=test`: plain-http cookies, no built-in platform. Its access log records the worker
+   pid and the `X-Harness-Step` header of every request, so callers can see which worker served what.
+
+`launch()` is one browser's full LTI 1.3 launch: POST /lti/login (with `lti1p3_new_window=1`, as
+the cookie-check page's second step sends) → the platform's /auth → its auto-post form → POST
+/lti/launch → the first course page. Everything stops itself; nothing listens beyond loopback.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, NamedTuple, Protocol
+from urllib.parse import urljoin
+
+import requests
+from flask import Flask
+from sqlalchemy import create_engine, make_url, text
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from lti_tool import create_app, paths
+from lti_tool.devplatform.platform_app import PlatformSettings, create_platform_app
+from lti_tool.devplatform.signer import RESOURCE_LINK_REQUEST, PlatformKey
+
+CLIENT_ID = "mentoring-web-bench"
+DEPLOYMENT_ID = "bench-deployment-1"
+STEP_HEADER = "X-Harness-Step"
+# <pid> step-tag method path status microseconds (gunicorn's %(p)s is the serving worker's pid).
+ACCESS_LOG_FORMAT = "%(p)s %({x-harness-step}i)s %(m)s %(U)s %(s)s %(D)s"
+HTTP_TIMEOUT = 30
+START_TIMEOUT = 30
+STEPS = ("login", "auth", "launch", "page")
+TOOL_STEPS = ("login", "launch", "page")  # served by the tool; "auth" is the fake LMS
+
+
+# -- databases ----------------------------------------------------------------------------------
+
+
+def postgres_answers(url: str, timeout: int = 2) -> bool:
+    import psycopg
+
+    try:
+        plain = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+        with psycopg.connect(plain, connect_timeout=timeout):
+            return True
+    except psycopg.Error:
+        return False
+
+
+@contextmanager
+def fresh_database(kind: str, workdir: Path, postgres_url: str | None = None) -> Iterator[str]:
+    """A brand-new empty database URL: a SQLite file in `workdir`, or a throwaway PostgreSQL
+    database created on `postgres_url`'s server and dropped (WITH FORCE) afterwards."""
+    if kind == "sqlite":
+        yield f"sqlite:///{workdir.resolve() / 'tool.sqlite3'}"
+        return
+    if kind != "postgres" or not postgres_url:
+        raise ValueError(f"unknown database kind {kind!r} (or no PostgreSQL URL)")
+    server = make_url(postgres_url).set(drivername="postgresql+psycopg")
+    name = f"mw_bench_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            yield server.set(database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+def tool_app(database_url: str, workdir: Path, redis_url: str | None = None) -> Flask:
+    """The tool in this process, configured like the gunicorn workers (test env, no dev platform)."""
+    return create_app(
+        {
+            "ENV_NAME": "test",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "INSTANCE_PATH": str(workdir / "instance"),
+            "REDIS_URL": redis_url,
+            "DEV_PLATFORM": False,
+        }
+    )
+
+
+def prepare_database(database_url: str, settings: PlatformSettings, workdir: Path) -> None:
+    """Schema, a tool key and the platform's registration, committed as an administrator would."""
+    from lti_tool.extensions import db
+    from lti_tool.lti.keys import generate_key
+    from lti_tool.lti.registrations import PlatformValues, add_platform
+
+    app = tool_app(database_url, workdir)
+    with app.app_context():
+        db.create_all()
+        generate_key(db.session)
+        values = PlatformValues(
+            issuer=settings.issuer,
+            client_id=settings.client_id,
+            auth_login_url=settings.url("/auth"),
+            auth_token_url=settings.url("/token"),
+            key_set_url=settings.url("/jwks"),
+            name="Benchmark platform",
+        )
+        add_platform(db.session, values, [settings.deployment_id], allow_http=True)
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+
+
+# -- the development platform -------------------------------------------------------------------
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
+
+
+class _DeferredApp:
+    """Lets the server bind (and learn its port) before the platform app, which needs its URL."""
+
+    def __init__(self) -> None:
+        self.app: Callable[..., Any] | None = None
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if self.app is None:
+            raise RuntimeError("platform app not ready")
+        return self.app(environ, start_response)
+
+
+@dataclass
+class Platform:
+    settings: PlatformSettings
+    app: Flask
+
+    def url(self, path: str) -> str:
+        return self.settings.url(path)
+
+    @property
+    def course_title(self) -> str:
+        return self.settings.course.title
+
+    @property
+    def user_keys(self) -> tuple[str, ...]:
+        return tuple(member.key for member in self.settings.course.members)
+
+    def login_params(self, user_key: str) -> dict[str, str]:
+        """The third-party-initiated login the LMS sends when `user_key` opens the placement."""
+        launches = self.app.extensions["dev_platform"].launches
+        member = self.settings.course.member(user_key)
+        if member is None:
+            raise ValueError(f"no member {user_key!r} in the demo course")
+        return launches.login_params(member, launches.default_link(RESOURCE_LINK_REQUEST))
+
+
+@contextmanager
+def serve_platform(tool_base_url: str) -> Iterator[Platform]:
+    """The development platform on 127.0.0.1:<free port>, its tool URLs under `tool_base_url`."""
+    deferred = _DeferredApp()
+    server: BaseWSGIServer = make_server(
+        "127.0.0.1", 0, deferred, threaded=True, request_handler=_QuietHandler
+    )
+    try:
+        settings = PlatformSettings(
+            issuer=f"http://127.0.0.1:{server.server_port}",
+            client_id=CLIENT_ID,
+            deployment_id=DEPLOYMENT_ID,
+            tool_login_url=tool_base_url + "/lti/login",
+            tool_launch_url=tool_base_url + "/lti/launch",
+            tool_jwks_url=tool_base_url + "/lti/jwks",
+            key=PlatformKey.generate(),
+        )
+        platform = Platform(settings, create_platform_app(settings))
+        deferred.app = platform.app
+        thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="bench-platform",
+            daemon=True,
+        )
+        thread.start()
+        try:
+            yield platform
+        finally:
+            server.shutdown()
+            thread.join(timeout=5)
+    finally:
+        server.server_close()
+
+
+# -- the tool under gunicorn --------------------------------------------------------------------
+
+
+class AccessEntry(NamedTuple):
+    pid: int
+    tag: str  # the X-Harness-Step header, "-" when absent
+    method: str
+    path: str
+    status: int
+    micros: int
+
+
+@dataclass
+class ToolServer:
+    base_url: str
+    process: subprocess.Popen[bytes]
+    access_log: Path
+    output_log: Path
+
+    def access_entries(self) -> list[AccessEntry]:
+        """Parsed access log. Complete only after `stop()`: a worker logs after it has responded."""
+        entries = []
+        for line in self.access_log.read_text(encoding="utf-8").splitlines():
+            pid, tag, method, path, status, micros = line.split(" ")
+            entries.append(
+                AccessEntry(int(pid.strip("<>")), tag, method, path, int(status), int(micros))
+            )
+        return entries
+
+    def output_tail(self, lines: int = 40) -> str:
+        if not self.output_log.exists():
+            return ""
+        return "\n".join(self.output_log.read_text(errors="replace").splitlines()[-lines:])
+
+    def stop(self) -> None:
+        """SIGTERM (gunicorn's graceful shutdown), then wait; SIGKILL only if it hangs."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+
+
+def listen_on_free_port() -> socket.socket:
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(128)
+    return listener
+
+
+def _server_environment(database_url: str, redis_url: str | None, log_level: str) -> dict[str, str]:
+    inherited = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith("LTI_TOOL_")
+        and name not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "GUNICORN_CMD_ARGS")
+    }
+    env = {
+        **inherited,
+        "LTI_TOOL_ENV": "test",  # plain-http cookies; `production` would insist on https
+        "LTI_TOOL_DEV_PLATFORM": "false",  # JSON, parsed by from_prefixed_env
+        "LTI_TOOL_LOG_LEVEL": log_level,
+        "DATABASE_URL": database_url,
+        "PYTHONUNBUFFERED": "1",
+    }
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    return env
+
+
+@contextmanager
+def serve_tool(
+    listener: socket.socket,
+    *,
+    database_url: str,
+    workdir: Path,
+    redis_url: str | None = None,
+    workers: int = 2,
+    log_level: str = "WARNING",
+) -> Iterator[ToolServer]:
+    """gunicorn serving the tool on `listener` (closed here once gunicorn holds it)."""
+    host, port = listener.getsockname()[:2]
+    access_log = workdir / "gunicorn-access.log"
+    output_log = workdir / "gunicorn-output.log"
+    access_log.touch()
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers",
+        str(workers),
+        "--bind",
+        f"fd://{listener.fileno()}",
+        "--access-logfile",
+        str(access_log),
+        "--access-logformat",
+        ACCESS_LOG_FORMAT,
+        "--no-control-socket",  # gunicorn 25+ opens ~/.gunicorn/gunicorn.ctl, shared by every run
+        "lti_tool.wsgi:create_served_app()",
+    ]
+    with output_log.open("wb") as output:
+        process = subprocess.Popen(
+            command,
+            cwd=paths.PROJECT_ROOT,
+            env=_server_environment(database_url, redis_url, log_level),
+            pass_fds=(listener.fileno(),),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    listener.close()
+    server = ToolServer(f"http://{host}:{port}", process, access_log, output_log)
+    try:
+        _wait_for_workers(server, workers)
+        yield server
+    finally:
+        server.stop()
+
+
+def _wait_for_workers(server: ToolServer, workers: int) -> None:
+    """Until /healthz answers, and (best effort) until every worker has served one: a worker only
+    accepts once it has loaded the app, so this keeps the first measured launches off boot time."""
+    deadline = time.monotonic() + START_TIMEOUT
+    healthy = False
+    with requests.Session() as http:
+        while time.monotonic() < deadline:
+            if server.process.poll() is not None:
+                raise RuntimeError(
+                    f"gunicorn exited with {server.process.returncode}:\n{server.output_tail()}"
+                )
+            try:
+                response = http.get(
+                    server.base_url + "/healthz", headers={STEP_HEADER: "healthz"}, timeout=5
+                )
+                healthy = healthy or response.status_code == 200
+            except requests.ConnectionError:
+                pass
+            if healthy:
+                pids = {e.pid for e in server.access_entries() if e.tag == "healthz"}
+                if len(pids) >= workers:
+                    return
+            time.sleep(0.05)
+    if not healthy:
+        raise RuntimeError(f"gunicorn did not answer /healthz:\n{server.output_tail()}")
+
+
+@dataclass
+class Stack:
+    tool: ToolServer
+    platform: Platform
+    database_url: str
+    redis_url: str | None
+
+
+@contextmanager
+def launch_stack(
+    workdir: Path,
+    *,
+    database: str = "sqlite",
+    postgres_url: str | None = None,
+    redis_url: str | None = None,
+    workers: int = 2,
+    log_level: str = "WARNING",
+) -> Iterator[Stack]:
+    """Tool (gunicorn) + platform + fresh database, torn down in reverse order."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    listener = listen_on_free_port()
+    try:
+        tool_base_url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        with (
+            fresh_database(database, workdir, postgres_url) as database_url,
+            serve_platform(tool_base_url) as platform,
+        ):
+            prepare_database(database_url, platform.settings, workdir)
+            with serve_tool(
+                listener,
+                database_url=database_url,
+                workdir=workdir,
+                redis_url=redis_url,
+                workers=workers,
+                log_level=log_level,
+            ) as tool:
+                yield Stack(tool, platform, database_url, redis_url)
+    finally:
+        listener.close()  # no-op once serve_tool has handed it over
+
+
+# -- one browser's launch -----------------------------------------------------------------------
+
+
+class Page(NamedTuple):
+    status: int
+    location: str
+    text: str
+
+
+class Browser(Protocol):
+    """What a launch needs from a browser: GET and POST without following redirects, cookies kept."""
+
+    def get(self, url: str, headers: Mapping[str, str]) -> Page: ...
+
+    def post(self, url: str, data: Mapping[str, str], headers: Mapping[str, str]) -> Page: ...
+
+
+class HttpBrowser:
+    """A `requests.Session` (which keeps cookies) as the browser."""
+
+    def __init__(self, session: requests.Session) -> None:
+        self.session = session
+
+    def get(self, url: str, headers: Mapping[str, str]) -> Page:
+        response = self.session.get(
+            url, headers=dict(headers), allow_redirects=False, timeout=HTTP_TIMEOUT
+        )
+        return Page(response.status_code, response.headers.get("Location", ""), response.text)
+
+    def post(self, url: str, data: Mapping[str, str], headers: Mapping[str, str]) -> Page:
+        response = self.session.post(
+            url, data=dict(data), headers=dict(headers), allow_redirects=False, timeout=HTTP_TIMEOUT
+        )
+        return Page(response.status_code, response.headers.get("Location", ""), response.text)
+
+
+class _AutoPostForm(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.action: str | None = None
+        self.fields: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "form" and self.action is None:
+            self.action = values.get("action")
+        elif tag == "input" and values.get("name"):
+            self.fields[values["name"] or ""] = values.get("value") or ""
+
+
+class StepFailedError(Exception):
+    def __init__(self, step: str, page: Page, expected: str) -> None:
+        # The tool's error pages name their error code (templates/lti/launch_error.html).
+        code = re.search(r'class="error-code">[^<]*<code>([^<]+)</code>', page.text)
+        detail = code.group(1) if code else " ".join(page.text.split())[:300]
+        super().__init__(f"{step}: expected {expected}, got {page.status} {page.location} {detail}")
+
+
+@dataclass
+class LaunchResult:
+    tag: str
+    user_key: str
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per step, and "total"
+    error: str | None = None
+    launch_path: str = ""
+    launch_url: str = ""
+    id_token: str = ""
+    state: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def launch(
+    browser: Browser, platform: Platform, tool_base_url: str, user_key: str, tag: str
+) -> LaunchResult:
+    """One full launch; failures are recorded in the result (the benchmark counts them)."""
+    result = LaunchResult(tag, user_key)
+    started = time.perf_counter()
+    try:
+        _launch_steps(browser, platform, tool_base_url, result)
+    except (StepFailedError, requests.RequestException) as error:
+        result.error = str(error)
+    result.timings["total"] = time.perf_counter() - started
+    return result
+
+
+def _timed(result: LaunchResult, step: str, call: Callable[[], Page]) -> Page:
+    started = time.perf_counter()
+    page = call()
+    result.timings[step] = time.perf_counter() - started
+    return page
+
+
+def _launch_steps(
+    browser: Browser, platform: Platform, tool_base_url: str, result: LaunchResult
+) -> None:
+    def step(name: str) -> dict[str, str]:
+        return {STEP_HEADER: f"{result.tag}:{name}"}
+
+    login_url = tool_base_url + "/lti/login"
+    params = {**platform.login_params(result.user_key), "lti1p3_new_window": "1"}
+    page = _timed(result, "login", lambda: browser.post(login_url, params, step("login")))
+    if page.status != 302 or not page.location.startswith(platform.url("/auth")):
+        raise StepFailedError("login", page, "302 to the platform's /auth")
+
+    auth_url = page.location
+    page = _timed(result, "auth", lambda: browser.get(auth_url, step("auth")))
+    form = _AutoPostForm()
+    form.feed(page.text)
+    if page.status != 200 or not form.action or not form.fields.get("id_token"):
+        raise StepFailedError("auth", page, "200 with the auto-post form")
+    result.launch_url = urljoin(auth_url, form.action)
+    result.id_token, result.state = form.fields["id_token"], form.fields.get("state", "")
+
+    fields = {"id_token": result.id_token, "state": result.state}
+    page = _timed(result, "launch", lambda: browser.post(result.launch_url, fields, step("launch")))
+    if page.status != 303 or "/l/" not in page.location:
+        raise StepFailedError("launch", page, "303 to /l/<launch_id>/")
+
+    result.launch_path = page.location
+    page_url = urljoin(result.launch_url, page.location)
+    page = _timed(result, "page", lambda: browser.get(page_url, step("page")))
+    if page.status != 200 or html.escape(platform.course_title) not in page.text:
+        raise StepFailedError("page", page, "200 with the course title")
+
+
+def run_launches(
+    stack: Stack, count: int, *, concurrency: int, tag_prefix: str = "launch"
+) -> tuple[list[LaunchResult], float]:
+    """`count` launches from `concurrency` threads, each launch in a new browser (cookie jar), the
+    users taking turns. Returns the results in order and the wall-clock seconds they took."""
+    users = itertools.cycle(stack.platform.user_keys)
+    jobs = [(f"{tag_prefix}-{n}", next(users)) for n in range(count)]
+
+    def one(job: tuple[str, str]) -> LaunchResult:
+        tag, user_key = job
+        with requests.Session() as session:
+            return launch(HttpBrowser(session), stack.platform, stack.tool.base_url, user_key, tag)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="browser") as pool:
+        results = list(pool.map(one, jobs))
+    return results, time.perf_counter() - started
