@@ -98,6 +98,10 @@ def fresh_database(kind: str, workdir: Path, postgres_url: str | None = None) ->
         admin.dispose()
 
 
+# Keys of one run, apart from any other user of the same Redis (they expire on their own).
+REDIS_PREFIX = f"mentoring-web-bench-{uuid.uuid4().hex[:8]}:"
+
+
 def tool_app(database_url: str, workdir: Path, redis_url: str | None = None) -> Flask:
     """The tool in this process, configured like the gunicorn workers (test env, no dev platform)."""
     return create_app(
@@ -106,6 +110,7 @@ def tool_app(database_url: str, workdir: Path, redis_url: str | None = None) -> 
             "SQLALCHEMY_DATABASE_URI": database_url,
             "INSTANCE_PATH": str(workdir / "instance"),
             "REDIS_URL": redis_url,
+            "REDIS_KEY_PREFIX": REDIS_PREFIX,
             "DEV_PLATFORM": False,
         }
     )
@@ -285,6 +290,7 @@ def _server_environment(database_url: str, redis_url: str | None, log_level: str
     }
     if redis_url:
         env["REDIS_URL"] = redis_url
+        env["LTI_TOOL_REDIS_KEY_PREFIX"] = REDIS_PREFIX  # this run's own namespace
     return env
 
 

@@ -51,7 +51,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from lti_tool.lti.state_store import build_state_store
 
     app.extensions["lti_state_store"] = build_state_store(
-        app.config.get("REDIS_URL"), lambda: db.session
+        app.config.get("REDIS_URL"), lambda: db.session, app.config["REDIS_KEY_PREFIX"]
     )
 
     _register_blueprints(app)

@@ -7,6 +7,7 @@ PostgreSQL). REDIS_URL, when set, puts launch state in Redis instead of the data
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -17,9 +18,16 @@ from lti_tool import create_app
 from lti_tool.extensions import db
 from tests.fake_platform import fake_platform  # noqa: F401 - fixture
 
+# Each test run has its own Redis namespace, so runs sharing one Redis never wipe each other's keys.
+REDIS_PREFIX = f"mentoring-web-test-{uuid.uuid4().hex[:8]}:"
+
 
 def make_app(overrides: dict | None = None) -> Flask:
-    settings = {"ENV_NAME": "test", "REDIS_URL": os.environ.get("REDIS_URL") or None}
+    settings = {
+        "ENV_NAME": "test",
+        "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        "REDIS_KEY_PREFIX": REDIS_PREFIX,
+    }
     settings.update(overrides or {})
     return create_app(settings)
 
@@ -55,7 +63,7 @@ def _flush_redis(app: Flask) -> None:
         import redis
 
         client = redis.Redis.from_url(url)
-        for key in client.scan_iter("mentoring-web:*"):
+        for key in client.scan_iter(REDIS_PREFIX + "*"):
             client.delete(key)
         client.close()
 

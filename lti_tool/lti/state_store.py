@@ -117,7 +117,9 @@ class RedisStateStore:
         return 0  # Redis expires keys itself
 
 
-def build_state_store(redis_url: str | None, session_factory: Any) -> StateStore:
+def build_state_store(
+    redis_url: str | None, session_factory: Any, redis_prefix: str = "mentoring-web:"
+) -> StateStore:
     if redis_url:
-        return RedisStateStore(redis.Redis.from_url(redis_url))
+        return RedisStateStore(redis.Redis.from_url(redis_url), prefix=redis_prefix)
     return DatabaseStateStore(session_factory)

@@ -10,7 +10,7 @@ import pytest
 
 from lti_tool.extensions import db
 from lti_tool.lti.state_store import DatabaseStateStore, RedisStateStore
-from tests.conftest import make_app
+from tests.conftest import REDIS_PREFIX, make_app
 
 REDIS_URL = os.environ.get("REDIS_URL")
 
@@ -23,8 +23,8 @@ def store(request, app):
         import redis
 
         client = redis.Redis.from_url(REDIS_URL)
-        yield RedisStateStore(client, prefix="mentoring-web:test-store:")
-        for key in client.scan_iter("mentoring-web:test-store:*"):
+        yield RedisStateStore(client, prefix=REDIS_PREFIX + "store:")
+        for key in client.scan_iter(REDIS_PREFIX + "store:*"):
             client.delete(key)
         client.close()
     else:
