@@ -22,10 +22,15 @@ from lti_tool.lti.models import Platform
 
 
 class DbToolConf(ToolConfAbstract):
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, with_tool_key: bool = False) -> None:
+        """`with_tool_key`: load the tool's private key, for signing (services, deep linking).
+
+        Login and launch only verify the platform's signatures, so they skip that query.
+        """
         super().__init__()
         self.issuers_relation_types = {}
         self._session = session
+        self._with_tool_key = with_tool_key
 
     def check_iss_has_one_client(self, iss: str) -> bool:
         return False
@@ -69,7 +74,7 @@ class DbToolConf(ToolConfAbstract):
         )
         if platform.auth_audience:
             registration.set_auth_audience(platform.auth_audience)
-        key = active_key(self._session)
+        key = active_key(self._session) if self._with_tool_key else None
         if key is not None:
             # pylti1p3 derives the kid from the public key (RFC 7638 thumbprint), as our JWKS does.
             public_pem = JWK.from_json(json.dumps(key.public_jwk)).export_to_pem().decode()

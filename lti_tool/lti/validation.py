@@ -155,13 +155,14 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         if not isinstance(iss, str) or not iss:
             raise LaunchError("iss-missing", _("The id_token has no issuer (iss)."), status=401)
         client_id = self.get_client_id()
-        self._registration = self._tool_conf.find_registration_by_params(iss, client_id)
-        if self._registration is None:
+        self.platform = find_platform(self._session, iss, client_id)
+        if self.platform is None:
             raise LaunchError(
                 "registration-unknown",
                 _("This LMS (issuer and client ID) is not registered with the tool."),
                 status=401,
             )
+        self._registration = self._tool_conf.registration_for(self.platform)
         return self
 
     def get_public_key(self) -> tuple[str, str]:
@@ -292,12 +293,8 @@ class ToolMessageLaunch(FlaskMessageLaunch):
 
     def validate_deployment(self) -> ToolMessageLaunch:
         body = self._jwt["body"]
-        platform = find_platform(self._session, body["iss"], self.get_client_id())
-        deployment = (
-            None
-            if platform is None
-            else find_deployment(self._session, platform, body[claims.DEPLOYMENT_ID])
-        )
+        platform = self.platform
+        deployment = find_deployment(self._session, platform, body[claims.DEPLOYMENT_ID])
         if deployment is None:
             raise LaunchError(
                 "deployment-unknown",
