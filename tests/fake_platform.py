@@ -16,7 +16,7 @@ import secrets
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from html import unescape
 from html.parser import HTMLParser
@@ -34,6 +34,7 @@ from werkzeug.test import TestResponse
 from lti_tool.devplatform.course import Course, Member, ResourceLink
 from lti_tool.devplatform.launches import Launches
 from lti_tool.devplatform.platform_app import PlatformSettings, create_platform_app
+from lti_tool.devplatform.runtime import DevPlatform
 from lti_tool.devplatform.signer import RESOURCE_LINK_REQUEST, PlatformKey
 from lti_tool.devplatform.state import PlatformState
 
@@ -237,6 +238,19 @@ class FakePlatform:
         fresh = self.settings.fetch_tool_jwks()
         with self.state.lock:
             self.state.tool_jwks = fresh
+
+    def rotate_key(self, new_key: PlatformKey | None = None) -> PlatformKey:
+        """Switch to a new signing key, as Brightspace does about hourly.
+
+        From now on the platform's JWKS serves only the new key and /auth signs with it; the
+        platform's state (gradebook, tokens, message hints) is kept.
+        """
+        key = new_key or PlatformKey.generate()
+        self.settings = replace(self.settings, key=key)
+        state = self.state
+        launches = Launches(self.settings, state, self.platform_app.config["SECRET_KEY"])
+        self.platform_app.extensions["dev_platform"] = DevPlatform(self.settings, state, launches)
+        return key
 
     def _resign(self, id_token: str, overrides: dict[str, Any]) -> str:
         claims = jwt.decode(id_token, options={"verify_signature": False})
