@@ -22,3 +22,4 @@ class LaunchError(DomainError):
         super().__init__(message, code=code, status=status)
         # Login parameters to offer a relaunch in a new window when cookies were blocked.
         self.retry_params = retry_params
+        self.log_ids: dict[str, str] = {}  # LTI identifiers for the log, filled in by the view

@@ -93,6 +93,10 @@ def find_platform(session: Session, issuer: str, client_id: str | None) -> Platf
     return candidates[0] if len(candidates) == 1 else None
 
 
+def registered_client_ids(session: Session, issuer: str) -> list[str]:
+    return list(session.scalars(select(Platform.client_id).where(Platform.issuer == issuer)))
+
+
 def get_platform(session: Session, issuer: str, client_id: str) -> Platform:
     platform = find_platform(session, issuer, client_id)
     if platform is None:

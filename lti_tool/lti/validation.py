@@ -27,7 +27,12 @@ from lti_tool.lti import launch as claims
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.jwks_cache import KeySetError, KeySetPolicy, find_platform_key
 from lti_tool.lti.login import login_record_key, state_cookie_service
-from lti_tool.lti.registrations import MAX_DEPLOYMENT_ID_LENGTH, find_deployment, find_platform
+from lti_tool.lti.registrations import (
+    MAX_DEPLOYMENT_ID_LENGTH,
+    find_deployment,
+    find_platform,
+    registered_client_ids,
+)
 from lti_tool.lti.state_store import StateStore
 from lti_tool.lti.tool_conf import DbToolConf
 
@@ -162,8 +167,32 @@ class ToolMessageLaunch(FlaskMessageLaunch):
                 _("This LMS (issuer and client ID) is not registered with the tool."),
                 status=401,
             )
+        self._reject_untrusted_audiences(iss)
         self._registration = self._tool_conf.registration_for(self.platform)
         return self
+
+    def _reject_untrusted_audiences(self, iss: str) -> None:
+        """Security Framework §5.1.3 step 3: every audience must be a client_id of this issuer."""
+        aud = self._jwt["body"]["aud"]
+        extra = set(aud if isinstance(aud, list) else [aud]) - {self.get_client_id()}
+        if extra and not extra <= set(registered_client_ids(self._session, iss)):
+            raise LaunchError(
+                "aud-untrusted",
+                _("The id_token is also addressed to an audience this tool does not trust."),
+                status=401,
+            )
+
+    def log_ids(self) -> dict[str, Any]:
+        """Identifiers for the log of a refused launch (as claimed; maybe unverified)."""
+        body = self._jwt.get("body") or {}
+        ids = {
+            "iss": body.get("iss"),
+            "deployment_id": body.get(claims.DEPLOYMENT_ID),
+            "message_type": body.get(claims.MESSAGE_TYPE),
+        }
+        aud = body.get("aud")
+        ids["client_id"] = body.get("azp") or (aud[0] if isinstance(aud, list) and aud else aud)
+        return {key: str(value)[:255] for key, value in ids.items() if isinstance(value, str)}
 
     def get_public_key(self) -> tuple[str, str]:
         if self._registration is None:

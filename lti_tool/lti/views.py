@@ -91,6 +91,9 @@ def launch():
     )
     try:
         message_launch.validate()
+    except LaunchError as error:
+        error.log_ids = message_launch.log_ids()
+        raise
     except LtiException as error:  # anything pylti1p3 itself still raises
         raise LaunchError("launch-invalid", _("The launch is not valid.")) from error
     claims = parse_claims(message_launch.verified_body(), message_launch.get_client_id())
@@ -127,12 +130,27 @@ def launch():
     return redirect(url_for("course.home", launch_id=launch.launch_id), code=303)
 
 
+def _login_log_ids() -> dict[str, str]:
+    """At login the identifiers are plain parameters; at launch, see ToolMessageLaunch.log_ids."""
+    names = {"iss": "iss", "client_id": "client_id", "lti_deployment_id": "deployment_id"}
+    return {
+        field: request.values[name][:255]
+        for name, field in names.items()
+        if request.values.get(name)
+    }
+
+
 @blueprint.app_errorhandler(LaunchError)
 def launch_refused(error: LaunchError):
     db.session.rollback()
     log.warning(
         "launch refused",
-        extra={"event": "lti.refused", "error_code": error.code, "status": error.status},
+        extra={
+            "event": "lti.refused",
+            "error_code": error.code,
+            "status": error.status,
+            **(error.log_ids or _login_log_ids()),
+        },
     )
     new_window_url = None
     if error.retry_params:

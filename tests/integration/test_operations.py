@@ -215,9 +215,13 @@ def test_logs_carry_lti_ids_and_no_tokens_keys_or_personal_data(
     assert launch["sub"] == member.sub
     assert launch["launch_id"] == launch_path(accepted.response).split("/")[2]
     assert by_event["lti.login"]["iss"] == fake_platform.issuer
-    assert (by_event["lti.refused"]["error_code"], by_event["lti.refused"]["status"]) == (
-        "kid-unknown",
-        401,
+    refusal = by_event["lti.refused"]
+    assert (refusal["error_code"], refusal["status"]) == ("kid-unknown", 401)
+    # A refusal names the LMS it came from, so an administrator can tell which one to fix.
+    assert (refusal["iss"], refusal["client_id"], refusal["deployment_id"]) == (
+        fake_platform.issuer,
+        fake_platform.client_id,
+        fake_platform.deployment_id,
     )
 
     text = "\n".join(json.dumps(line, ensure_ascii=False) for line in lines)

@@ -142,6 +142,11 @@ SECURITY_CASES: dict[str, tuple[Any, int, str]] = {
         401,
         "registration-unknown",
     ),
+    "extra-untrusted-audience-even-with-our-azp": (
+        lambda p: {"changes": {"aud": [p.client_id, "another-tool"], "azp": p.client_id}},
+        401,
+        "aud-untrusted",
+    ),
     "azp-not-an-audience": (
         {"changes": {"azp": "another-tool"}},
         401,
