@@ -37,6 +37,7 @@ from tests.lti_helpers import (
     error_message,
     follow,
     login_record,
+    post_login,
     row_counts,
     served_requests,
     signed_launch,
@@ -446,3 +447,42 @@ def test_platform_key_rotation_is_picked_up_on_the_kid_miss(
     assert again.status_code == 303
     assert_refused(retired.response, 401, "kid-unknown")  # the platform no longer publishes it
     assert len(fetches) == 1  # one refetch for the new kid, then the cache serves it
+
+
+# The login request (OIDC third-party-initiated login) is checked before anything is redirected.
+LOGIN_REQUEST_CASES: dict[str, tuple[dict[str, Any], int, str]] = {
+    "target-link-uri-on-another-site": (
+        {"target_link_uri": "https://evil.example/lti/launch"},
+        400,
+        "target-link-uri-foreign",
+    ),
+    "no-target-link-uri": ({"target_link_uri": None}, 400, "target-link-uri-missing"),
+    "no-issuer": ({"iss": None}, 400, "iss-missing"),
+    "no-login-hint": ({"login_hint": None}, 400, "login-hint-missing"),
+    "unregistered-issuer": ({"iss": "https://lms.unregistered.example"}, 401, "registration-unknown"),
+    "unregistered-client-id": ({"client_id": "not-our-client"}, 401, "registration-unknown"),
+}
+
+
+@pytest.mark.parametrize(
+    ("changes", "status", "code"), LOGIN_REQUEST_CASES.values(), ids=LOGIN_REQUEST_CASES.keys()
+)
+def test_bad_login_request_is_refused_before_any_redirect(
+    app: Flask,
+    client: FlaskClient,
+    fake_platform: FakePlatform,
+    changes: dict[str, Any],
+    status: int,
+    code: str,
+) -> None:
+    params = fake_platform.login_params("priya", TOOL_URL + "/lti/launch")
+    for name, value in changes.items():
+        if value is None:
+            params.pop(name, None)
+        else:
+            params[name] = value
+    before = row_counts(app)
+    response = post_login(client, params)
+    assert_refused(response, status, code)
+    assert "Location" not in response.headers
+    assert row_counts(app) == before

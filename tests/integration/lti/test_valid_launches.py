@@ -9,6 +9,7 @@ membership with the LTI roles as sent and the tool role they map to, and mentees
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 from flask import Flask
@@ -25,7 +26,7 @@ from lti_tool.devplatform.course import (
 from lti_tool.devplatform.signer import DEEP_LINKING_REQUEST
 from lti_tool.extensions import db
 from lti_tool.lti.registrations import find_platform
-from tests.fake_platform import FakePlatform, serve_fake_platform
+from tests.fake_platform import TOOL_URL, FakePlatform, serve_fake_platform
 from tests.lti_helpers import (
     assert_refused,
     follow,
@@ -264,3 +265,26 @@ def test_a_course_without_title_still_renders(
 ) -> None:
     text = _launch_page(fake_platform, client, "priya", context={"id": "course-without-title"})
     assert "Your course" in text
+
+
+def test_login_initiation_by_get_as_well_as_post(client, fake_platform) -> None:
+    """Platforms may start the login with a GET (query string) or a POST (form); both work."""
+    params = fake_platform.login_params("priya", TOOL_URL + "/lti/launch")
+    params["lti1p3_new_window"] = "1"  # straight to the redirect, as the cookie check continues
+    by_get = client.get(TOOL_URL + "/lti/login?" + urlencode(params))
+    by_post = client.post(TOOL_URL + "/lti/login", data=params)
+    for response in (by_get, by_post):
+        assert response.status_code == 302
+        query = dict(parse_qsl(urlsplit(response.headers["Location"]).query))
+        assert response.headers["Location"].startswith(fake_platform.url("/auth"))
+        assert query["login_hint"] == params["login_hint"]
+        assert query["redirect_uri"] == TOOL_URL + "/lti/launch"
+        assert (query["response_type"], query["response_mode"], query["prompt"]) == (
+            "id_token",
+            "form_post",
+            "none",
+        )
+    states = {
+        dict(parse_qsl(urlsplit(r.headers["Location"]).query))["state"] for r in (by_get, by_post)
+    }
+    assert len(states) == 2  # a fresh state (and nonce) for every login
