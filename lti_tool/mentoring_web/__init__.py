@@ -1,0 +1,1 @@
+"""The mentoring web: a centre card, strands of support, their picture, strength and growth."""
