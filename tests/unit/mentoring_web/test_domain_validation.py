@@ -1,0 +1,321 @@
+"""Strand and centre-card validation: raw form values in, facts or field errors out."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from lti_tool.mentoring_web import domain
+from lti_tool.mentoring_web.domain_validation import (
+    I_OFFER_REQUIRED,
+    LOOKS_LIKE_A_NAME,
+    STUDENTS_ARE_A_GROUP,
+)
+from lti_tool.mentoring_web.facts import CentreCard, Direction
+from lti_tool.mentoring_web.vocabulary import (
+    Formality,
+    Frequency,
+    Location,
+    Model,
+    Stance,
+    Status,
+    StrandKind,
+    Support,
+)
+
+from .builders import TODAY, strand
+
+
+def form(**changes: Any) -> dict[str, Any]:
+    """What a browser posts for a typical strand: strings, and a list for the checkboxes."""
+    values: dict[str, Any] = {
+        "label": "  Élodie B. (Gr. 2 partner)  ",
+        "kind": "individual",
+        "board_role": "classroom_teacher_elementary",
+        "location": "same_site",
+        "model": "co_mentoring",
+        "supports": ["instructional_practice", "wellbeing_emotional"],
+        "frequency": "weekly_plus",
+        "status": "active",
+        "direction": "supports_me",
+        "strength": "8",
+        "strength_note": "We plan together",
+        "i_offer": "",
+        "stance": "collaborator",
+        "formality": "emerged",
+        "next_step": "Co-plan the inquiry unit",
+        "next_check_in": "2025-11-28",
+        "last_contact_on": "2025-11-10",
+    }
+    values.update(changes)
+    return values
+
+
+def test_a_complete_form_becomes_facts():
+    facts, errors = domain.validate_strand(form(), TODAY)
+    assert errors == {}
+    assert facts is not None
+    assert facts.label == "Élodie B. (Gr. 2 partner)"
+    assert facts.kind is StrandKind.INDIVIDUAL
+    assert facts.location is Location.SAME_SITE
+    assert facts.model is Model.CO_MENTORING
+    assert facts.supports == {Support.INSTRUCTIONAL_PRACTICE, Support.WELLBEING}
+    assert facts.frequency is Frequency.WEEKLY_PLUS
+    assert facts.status is Status.ACTIVE
+    assert facts.strength == 8
+    assert facts.stance is Stance.COLLABORATOR
+    assert facts.formality is Formality.EMERGED
+    assert facts.next_check_in == date(2025, 11, 28)
+    assert facts.last_contact_on == date(2025, 11, 10)
+
+
+def test_every_value_may_arrive_as_a_list():
+    """MultiDict.to_dict(flat=False) gives lists for every field."""
+    values = {key: value if isinstance(value, list) else [value] for key, value in form().items()}
+    facts, errors = domain.validate_strand(values, TODAY)
+    assert errors == {}
+    assert facts == domain.validate_strand(form(), TODAY)[0]
+
+
+def test_typed_values_from_wtforms_are_accepted():
+    facts, errors = domain.validate_strand(
+        form(
+            strength=8,
+            next_check_in=date(2025, 11, 28),
+            last_contact_on=None,
+            supports="career_growth",
+        ),
+        TODAY,
+    )
+    assert errors == {}
+    assert facts is not None
+    assert (facts.strength, facts.supports, facts.last_contact_on) == (8, {Support.CAREER}, None)
+
+
+def test_optional_fields_may_be_blank_and_direction_defaults_to_supports_me():
+    blanks = dict.fromkeys(
+        [
+            "strength",
+            "strength_note",
+            "stance",
+            "formality",
+            "next_step",
+            "next_check_in",
+            "last_contact_on",
+            "direction",
+        ],
+        "",
+    )
+    facts, errors = domain.validate_strand(form(**blanks), TODAY)
+    assert errors == {}
+    assert facts is not None
+    assert facts.direction is Direction.SUPPORTS_ME
+    assert (facts.strength, facts.stance, facts.formality, facts.next_check_in) == (
+        None,
+        None,
+        None,
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"label": "   "}, "label"),
+        ({"label": "x" * 61}, "label"),
+        ({"kind": "crowd"}, "kind"),
+        ({"kind": ""}, "kind"),
+        ({"board_role": "wizard"}, "board_role"),
+        ({"location": "moon"}, "location"),
+        ({"model": "telepathy"}, "model"),
+        ({"frequency": "hourly"}, "frequency"),
+        ({"status": "maybe"}, "status"),
+        ({"direction": "sideways"}, "direction"),
+        ({"stance": "boss"}, "stance"),
+        ({"formality": "forced"}, "formality"),
+        ({"supports": []}, "supports"),
+        ({"supports": ["wellbeing_emotional", "snacks"]}, "supports"),
+        ({"strength": "0"}, "strength"),
+        ({"strength": "11"}, "strength"),
+        ({"strength": "7.5"}, "strength"),
+        ({"strength": "seven"}, "strength"),
+        ({"strength": True}, "strength"),
+        ({"strength_note": "x" * 201}, "strength_note"),
+        ({"next_step": "x" * 201}, "next_step"),
+        ({"i_offer": "x" * 201}, "i_offer"),
+        ({"next_check_in": "28/11/2025"}, "next_check_in"),
+        ({"last_contact_on": "yesterday"}, "last_contact_on"),
+    ],
+)
+def test_bad_values_are_reported_on_their_field(changes, field):
+    facts, errors = domain.validate_strand(form(**changes), TODAY)
+    assert facts is None
+    assert list(errors) == [field]
+
+
+def test_a_label_of_exactly_60_characters_is_fine():
+    assert domain.validate_strand(form(label="x" * 60), TODAY)[1] == {}
+
+
+def test_every_problem_is_reported_at_once():
+    _facts, errors = domain.validate_strand({}, TODAY)
+    assert {
+        "label",
+        "kind",
+        "board_role",
+        "location",
+        "model",
+        "supports",
+        "frequency",
+        "status",
+    } <= set(errors)
+
+
+@pytest.mark.parametrize("direction", ["mutual", "i_support"])
+def test_reciprocal_strands_say_what_i_offer(direction):
+    _facts, errors = domain.validate_strand(form(direction=direction, i_offer=" "), TODAY)
+    assert errors == {"i_offer": [I_OFFER_REQUIRED]}
+    facts, errors = domain.validate_strand(form(direction=direction, i_offer="Tech help"), TODAY)
+    assert errors == {}
+    assert facts is not None
+    assert facts.i_offer == "Tech help"
+
+
+@pytest.mark.parametrize("kind", ["individual", "network"])
+def test_students_are_always_a_group(kind):
+    _facts, errors = domain.validate_strand(
+        form(board_role="students", kind=kind, label="My class"), TODAY
+    )
+    assert errors == {"kind": [STUDENTS_ARE_A_GROUP]}
+
+
+def test_a_student_group_is_fine():
+    facts, errors = domain.validate_strand(
+        form(board_role="students", kind="group", label="My period 3 class"), TODAY
+    )
+    assert errors == {}
+    assert facts is not None
+    assert domain.strand_warnings(facts) == {}
+
+
+def test_last_contact_cannot_be_in_the_future_but_a_past_check_in_is_allowed():
+    tomorrow, last_year = TODAY + timedelta(days=1), TODAY - timedelta(days=365)
+    _facts, errors = domain.validate_strand(form(last_contact_on=tomorrow.isoformat()), TODAY)
+    assert list(errors) == ["last_contact_on"]
+    assert domain.validate_strand(form(last_contact_on=TODAY.isoformat()), TODAY)[1] == {}
+    assert domain.validate_strand(form(next_check_in=last_year.isoformat()), TODAY)[1] == {}
+
+
+def test_without_today_the_rules_relative_to_today_are_skipped():
+    future = (TODAY + timedelta(days=30)).isoformat()
+    assert domain.validate_strand(form(last_contact_on=future), None)[1] == {}
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Emma Tremblay",
+        "Jean-Luc Picard",
+        "Aïcha Diallo",
+        "Emma and Liam Chen",
+        "Marie de Souza",
+        "Noah, Olivia",
+    ],
+)
+def test_labels_that_look_like_names(label):
+    assert domain.looks_like_a_personal_name(label)
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "My Gr. 3 class",
+        "Period 3",
+        "Grade 2 Team",
+        "Drama Club",
+        "Mes élèves de 5e année",
+        "Student Council",
+        "M.K.",
+        "MK",
+        "Emma",
+        "the robotics team",
+        "EA Team",
+        "",
+    ],
+)
+def test_labels_that_describe_a_group(label):
+    assert not domain.looks_like_a_personal_name(label)
+
+
+def test_a_student_strand_that_looks_like_a_name_warns_without_blocking():
+    facts = strand("Emma Tremblay", kind=StrandKind.GROUP, board_role="students")
+    assert domain.strand_warnings(facts) == {"label": [LOOKS_LIKE_A_NAME]}
+    # colleagues may be named: the label is private to its author
+    assert domain.strand_warnings(strand("Emma Tremblay")) == {}
+
+
+# --- The centre card -------------------------------------------------------------------------
+
+
+def test_an_empty_centre_card_is_valid():
+    assert domain.validate_centre_card({}) == (CentreCard(), {})
+
+
+def test_a_centre_card_from_the_form_reads_one_item_per_line():
+    card, errors = domain.validate_centre_card(
+        {
+            "board_role": "early_childhood_educator",
+            "years_in_role": "lt1",
+            "strengths": "Calm in a storm\n\n  Play-based learning  \n",
+            "quiet_victories": "A shy child said good morning\nFirst parent night done",
+            "goals": ["Observe a kindergarten partner", ""],
+        }
+    )
+    assert errors == {}
+    assert card == CentreCard(
+        board_role="early_childhood_educator",
+        years_in_role="lt1",
+        strengths=("Calm in a storm", "Play-based learning"),
+        quiet_victories=("A shy child said good morning", "First parent night done"),
+        goals=("Observe a kindergarten partner",),
+    )
+
+
+def test_blank_choices_on_the_centre_card_mean_not_given():
+    card, errors = domain.validate_centre_card({"board_role": "", "years_in_role": ""})
+    assert errors == {}
+    assert card is not None
+    assert (card.board_role, card.years_in_role) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"board_role": "wizard"}, "board_role"),
+        ({"years_in_role": "forever"}, "years_in_role"),
+        ({"strengths": ["a", "b", "c", "d"]}, "strengths"),
+        ({"strengths": ["x" * 121]}, "strengths"),
+        ({"goals": "a\nb\nc\nd"}, "goals"),
+        ({"goals": ["x" * 201]}, "goals"),
+        ({"quiet_victories": [f"win {i}" for i in range(21)]}, "quiet_victories"),
+        ({"quiet_victories": ["x" * 201]}, "quiet_victories"),
+    ],
+)
+def test_centre_card_limits(values, field):
+    card, errors = domain.validate_centre_card(values)
+    assert card is None
+    assert list(errors) == [field]
+
+
+def test_centre_card_limits_are_inclusive():
+    card, errors = domain.validate_centre_card(
+        {
+            "strengths": ["x" * 120] * 3,
+            "goals": ["x" * 200] * 3,
+            "quiet_victories": ["x" * 200] * 20,
+        }
+    )
+    assert errors == {}
+    assert card is not None
