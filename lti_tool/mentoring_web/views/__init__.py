@@ -1,0 +1,24 @@
+"""Mentoring web pages, all bound to a launch (`/l/<launch_id>/web/…`).
+
+The blueprint lives here; each module adds its routes: `web` (my web and its picture), `strands`
+(centre card and strand forms), `snapshots` (growth over time), `exports`, `sharing` (sharing,
+copying from another course, facilitator views).
+"""
+
+from lti_tool.lti.binding import launch_blueprint
+
+blueprint = launch_blueprint("web", __name__)
+
+
+@blueprint.context_processor
+def label_helpers() -> dict[str, object]:
+    from lti_tool.mentoring_web.presenter import template_helpers
+
+    return template_helpers()
+
+
+from lti_tool.mentoring_web.views import (  # noqa: E402 - the modules register on `blueprint`
+    web,
+)
+
+__all__ = ["blueprint", "web"]

@@ -1,0 +1,170 @@
+"""My web (picture, table, strength, invitations), the centre card and the strand forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from lti_tool.errors import InvalidInputError
+from lti_tool.extensions import db
+from lti_tool.lti.binding import current_launch
+from lti_tool.mentoring_web import domain, presenter, services
+from lti_tool.mentoring_web.facts import CentreCard, Direction, WebFacts
+from lti_tool.mentoring_web.forms import CentreCardForm, ConfirmForm, StrandForm
+from lti_tool.mentoring_web.views import blueprint
+from lti_tool.mentoring_web.vocabulary import Status
+
+INVALID = 422  # the form is shown again with its errors
+
+
+def _my_web() -> tuple[Any, WebFacts]:
+    launch = current_launch()
+    owner = services.find_own_web(db.session, launch)
+    if owner is None:
+        return None, WebFacts(centre=CentreCard(display_name=launch.display_name or ""))
+    return owner, services.web_facts(owner, launch.display_name or "")
+
+
+@blueprint.get("/web/")
+def my_web():
+    owner, web = _my_web()
+    score, prompts = presenter.score_and_prompts(web)
+    return render_template(
+        "mentoring_web/web.html",
+        owner=owner,
+        web=web,
+        score=score,
+        prompts=prompts,
+        picture=presenter.web_svg(web),
+        confirm=ConfirmForm(),
+    )
+
+
+@blueprint.route("/web/centre", methods=["GET", "POST"])
+def centre_card():
+    launch = current_launch()
+    owner = services.find_own_web(db.session, launch)
+    form = CentreCardForm()
+    if request.method == "GET" and owner is not None:
+        form.board_role.data = owner.board_role or ""
+        form.years_in_role.data = owner.years_in_role or ""
+        form.strengths.data = "\n".join(owner.strengths or ())
+        form.quiet_victories.data = "\n".join(owner.quiet_victories or ())
+        form.goals.data = "\n".join(owner.goals or ())
+    if form.validate_on_submit():
+        card, errors = domain.validate_centre_card(_form_values(form))
+        if card is not None:
+            services.update_centre_card(db.session, services.own_web(db.session, launch), card)
+            db.session.commit()
+            return redirect(url_for("web.my_web"), code=303)
+        _apply_errors(form, errors)
+    status = INVALID if request.method == "POST" else 200
+    return render_template("mentoring_web/centre_form.html", form=form), status
+
+
+@blueprint.route("/web/strands/new", methods=["GET", "POST"])
+def new_strand():
+    form = StrandForm()
+    if request.method == "GET":
+        form.status.data = (
+            Status.PLANNED.value if request.args.get("planned") else Status.ACTIVE.value
+        )
+        form.direction.data = (
+            Direction.I_SUPPORT.value
+            if request.args.get("i_support")
+            else Direction.SUPPORTS_ME.value
+        )
+    return _strand_form(form, strand_id=None)
+
+
+@blueprint.route("/web/strands/<int:strand_id>/edit", methods=["GET", "POST"])
+def edit_strand(strand_id: int):
+    owner = services.find_own_web(db.session, current_launch())
+    strand = services.own_strand(owner, strand_id)
+    form = StrandForm(obj=strand if request.method == "GET" else None)
+    if request.method == "GET":
+        form.strength.data = "" if strand.strength is None else str(strand.strength)
+        form.next_check_in.data = strand.next_check_in.isoformat() if strand.next_check_in else ""
+        form.last_contact_on.data = (
+            strand.last_contact_on.isoformat() if strand.last_contact_on else ""
+        )
+        form.stance.data = strand.stance or ""
+        form.formality.data = strand.formality or ""
+    return _strand_form(form, strand_id=strand_id, label=strand.label)
+
+
+def _strand_form(form: StrandForm, *, strand_id: int | None, label: str = ""):
+    warnings: dict[str, list[str]] = {}
+    if form.validate_on_submit():
+        facts, errors = domain.validate_strand(_form_values(form), presenter.today())
+        if facts is not None:
+            owner = services.own_web(db.session, current_launch())
+            if strand_id is None:
+                services.add_strand(db.session, owner, facts)
+            else:
+                services.update_strand(db.session, owner, strand_id, facts)
+            db.session.commit()
+            return redirect(url_for("web.my_web"), code=303)
+        _apply_errors(form, errors)
+    if form.label.data and form.board_role.data == "students":
+        warnings = presenter.translated_errors(_students_warning(form.label.data))
+    status = INVALID if request.method == "POST" else 200
+    return (
+        render_template(
+            "mentoring_web/strand_form.html",
+            form=form,
+            strand_id=strand_id,
+            label=label,
+            warnings=warnings,
+        ),
+        status,
+    )
+
+
+def _students_warning(label: str) -> dict[str, list[str]]:
+    if domain.looks_like_a_personal_name(label):
+        return {
+            "label": [
+                "This looks like a person's name. For students, use a group label such as “my Grade 3 class”."
+            ]
+        }
+    return {}
+
+
+@blueprint.post("/web/strands/<int:strand_id>/end")
+def end_strand(strand_id: int):
+    _require_csrf()
+    services.end_strand(db.session, services.find_own_web(db.session, current_launch()), strand_id)
+    db.session.commit()
+    return redirect(url_for("web.my_web"), code=303)
+
+
+@blueprint.route("/web/strands/<int:strand_id>/remove", methods=["GET", "POST"])
+def remove_strand(strand_id: int):
+    owner = services.find_own_web(db.session, current_launch())
+    strand = services.own_strand(owner, strand_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.remove_strand(db.session, owner, strand_id)
+        db.session.commit()
+        return redirect(url_for("web.my_web"), code=303)
+    return render_template("mentoring_web/remove_strand.html", strand=strand, form=form)
+
+
+def _require_csrf() -> None:
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        raise InvalidInputError(_("The form has expired. Go back, reload the page and try again."))
+
+
+def _form_values(form: Any) -> dict[str, Any]:
+    return {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
+
+
+def _apply_errors(form: Any, errors: dict[str, list[str]]) -> None:
+    for name, messages in presenter.translated_errors(errors).items():
+        field = form._fields.get(name.split(".")[0])
+        if field is not None:
+            field.errors = [*field.errors, *messages]
