@@ -35,7 +35,6 @@ from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 from urllib.parse import urljoin
@@ -46,6 +45,7 @@ from sqlalchemy import create_engine, make_url, text
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from lti_tool import create_app, paths
+from lti_tool.devplatform.autopost import AutoPostForm
 from lti_tool.devplatform.platform_app import PlatformSettings, create_platform_app
 from lti_tool.devplatform.signer import RESOURCE_LINK_REQUEST, PlatformKey
 
@@ -446,20 +446,6 @@ class HttpBrowser:
         return Page(response.status_code, response.headers.get("Location", ""), response.text)
 
 
-class _AutoPostForm(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.action: str | None = None
-        self.fields: dict[str, str] = {}
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        if tag == "form" and self.action is None:
-            self.action = values.get("action")
-        elif tag == "input" and values.get("name"):
-            self.fields[values["name"] or ""] = values.get("value") or ""
-
-
 class StepFailedError(Exception):
     def __init__(self, step: str, page: Page, expected: str) -> None:
         # The tool's error pages name their error code (templates/lti/launch_error.html).
@@ -519,7 +505,7 @@ def _launch_steps(
 
     auth_url = page.location
     page = _timed(result, "auth", lambda: browser.get(auth_url, step("auth")))
-    form = _AutoPostForm()
+    form = AutoPostForm()
     form.feed(page.text)
     if page.status != 200 or not form.action or not form.fields.get("id_token"):
         raise StepFailedError("auth", page, "200 with the auto-post form")

@@ -19,7 +19,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import cache
 from html import unescape
-from html.parser import HTMLParser
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
@@ -31,6 +30,7 @@ from flask.testing import FlaskClient
 from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.test import TestResponse
 
+from lti_tool.devplatform.autopost import AutoPostForm
 from lti_tool.devplatform.course import Course, Member, ResourceLink
 from lti_tool.devplatform.launches import Launches
 from lti_tool.devplatform.platform_app import PlatformSettings, create_platform_app
@@ -60,20 +60,6 @@ class LoginRedirect(NamedTuple):
     state: str
     nonce: str
     query: dict[str, str]
-
-
-class _AutoPostForm(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.action: str | None = None
-        self.fields: dict[str, str] = {}
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        if tag == "form" and self.action is None:
-            self.action = values.get("action")
-        elif tag == "input" and values.get("name"):
-            self.fields[values["name"] or ""] = values.get("value") or ""
 
 
 class _DeferredApp:
@@ -225,7 +211,7 @@ class FakePlatform:
         with requests.Session() as http:
             page = http.get(location, timeout=HTTP_TIMEOUT)
         assert page.status_code == 200, f"/auth refused: {page.status_code} {page.text[:500]}"
-        form = _AutoPostForm()
+        form = AutoPostForm()
         form.feed(page.text)
         id_token, state = form.fields.get("id_token", ""), form.fields.get("state", "")
         assert id_token, "the platform's auto-post form carries no id_token"
