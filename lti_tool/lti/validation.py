@@ -19,6 +19,7 @@ from typing import Any
 import jwt
 import requests
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from jwcrypto.jwk import JWK
 from pylti1p3.contrib.flask import FlaskMessageLaunch, FlaskRequest
 from sqlalchemy.orm import Session
@@ -233,36 +234,15 @@ class ToolMessageLaunch(FlaskMessageLaunch):
                 leeway=leeway,
                 options={"require": ["exp", "iat", "iss", "aud"]},
             )
-        except jwt.ExpiredSignatureError as error:
-            raise LaunchError(
-                "token-expired", _("The id_token has expired."), status=401
-            ) from error
-        except jwt.ImmatureSignatureError as error:
-            raise LaunchError(
-                "token-from-future", _("The id_token is not valid yet (iat)."), status=401
-            ) from error
         except jwt.MissingRequiredClaimError as error:
             raise LaunchError(
                 f"{error.claim}-missing",
                 _("The id_token has no %(claim)s claim.", claim=error.claim),
                 status=401,
             ) from error
-        except jwt.InvalidAudienceError as error:
-            raise LaunchError(
-                "aud-mismatch", _("The id_token is not for this tool."), status=401
-            ) from error
-        except jwt.InvalidIssuerError as error:
-            raise LaunchError(
-                "iss-mismatch", _("The id_token issuer does not match."), status=401
-            ) from error
-        except jwt.InvalidSignatureError as error:
-            raise LaunchError(
-                "signature-invalid", _("The id_token signature does not verify."), status=401
-            ) from error
         except jwt.InvalidTokenError as error:
-            raise LaunchError(
-                "token-invalid", _("The id_token is not valid."), status=401
-            ) from error
+            code, message = _jwt_refusal(error)
+            raise LaunchError(code, str(message), status=401) from error
         iat = self._jwt["body"]["iat"]
         if time.time() - iat > self._policy.max_token_age_seconds + leeway:
             raise LaunchError(
@@ -385,3 +365,20 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         if not self._validated:
             raise RuntimeError("verified_body() before validate()")
         return dict(self._jwt["body"])
+
+
+# PyJWT's verdicts, most specific first, as the code and message the user sees.
+_JWT_REFUSALS: tuple[tuple[type[jwt.InvalidTokenError], str, Any], ...] = (
+    (jwt.ExpiredSignatureError, "token-expired", _l("The id_token has expired.")),
+    (jwt.ImmatureSignatureError, "token-from-future", _l("The id_token is not valid yet (iat).")),
+    (jwt.InvalidAudienceError, "aud-mismatch", _l("The id_token is not for this tool.")),
+    (jwt.InvalidIssuerError, "iss-mismatch", _l("The id_token issuer does not match.")),
+    (jwt.InvalidSignatureError, "signature-invalid", _l("The id_token signature does not verify.")),
+)
+
+
+def _jwt_refusal(error: jwt.InvalidTokenError) -> tuple[str, Any]:
+    for kind, code, message in _JWT_REFUSALS:
+        if isinstance(error, kind):
+            return code, message
+    return "token-invalid", _l("The id_token is not valid.")
