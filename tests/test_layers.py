@@ -24,6 +24,9 @@ PURE_MODULES = {
     "lti_tool.lti.launch",
     "lti_tool.mentoring_web.vocabulary",
     "lti_tool.mentoring_web.facts",
+    "lti_tool.mentoring_web.layout",
+    "lti_tool.mentoring_web.legend",
+    "lti_tool.mentoring_web.web_style",
 }
 REQUEST_GLOBALS = {"request", "session", "g", "abort", "url_for"}
 BELOW_VIEWS = ("services", "domain", "models", "registrations", "keys", "state_store", "jwks_cache")
