@@ -203,7 +203,8 @@ def other_course_webs(session: Session, launch: LaunchContext) -> list[WebOwner]
 def copy_web(session: Session, launch: LaunchContext, source_owner_id: int) -> int:
     """Copy the strands of one of my other webs into this course's web; returns how many.
 
-    Strands whose label already exists here are skipped, so copying twice adds nothing.
+    Strands whose label already exists here are skipped, so copying twice adds nothing; two
+    strands of the source with one label (one person, two kinds of support) are both copied.
     """
     source = next(
         (web for web in other_course_webs(session, launch) if web.id == source_owner_id), None
@@ -217,7 +218,6 @@ def copy_web(session: Session, launch: LaunchContext, source_owner_id: int) -> i
         if strand.status == Status.ENDED.value or _normalised(strand.label) in existing:
             continue
         add_strand(session, target, facts_of_strand(strand))
-        existing.add(_normalised(strand.label))
         copied += 1
     if not target.board_role and source.board_role:
         target.board_role, target.years_in_role = source.board_role, source.years_in_role
