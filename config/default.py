@@ -43,3 +43,8 @@ BABEL_DEFAULT_TIMEZONE = "America/Toronto"
 DEV_PLATFORM = False  # the built-in development LMS; only development and test may enable it
 
 LOG_LEVEL = "INFO"
+
+# Anonymous cohort figures (MENTORING-CONTENT §3.4): facilitators see none for a course with fewer
+# learners' webs than this, and any figure counting fewer learners than this shows "fewer than k".
+# Boards may raise it (e.g. LTI_TOOL_COHORT_MIN_GROUP_SIZE=10); it must be at least 1.
+COHORT_MIN_GROUP_SIZE = 5

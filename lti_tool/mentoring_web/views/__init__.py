@@ -18,7 +18,8 @@ def label_helpers() -> dict[str, object]:
 
 
 from lti_tool.mentoring_web.views import (  # noqa: E402 - the modules register on `blueprint`
+    sharing,
     web,
 )
 
-__all__ = ["blueprint", "web"]
+__all__ = ["blueprint", "sharing", "web"]

@@ -1,0 +1,148 @@
+"""What facilitators may see of the webs in their course (MENTORING-CONTENT §3.4, issue 4 point 7).
+
+A web is private to its owner. A facilitator sees one person's web only while that person shares
+it with the course's facilitators, and otherwise only the anonymous cohort figures of
+`domain_cohort`, which carry counts and vocabulary values and never a name, label or free text.
+
+Like `services`, every function takes the Session and the LaunchContext explicitly and reads only
+the launch's own course: a web of another course, or one not shared, is "not found" — the answer
+never tells whether it exists. Each page loads its webs in a constant number of queries
+(strands by `selectinload`, owners' names by a join), whatever the size of the course.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, and_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from lti_tool.errors import ForbiddenError, NotFoundError
+from lti_tool.lti.launch import LaunchContext
+from lti_tool.lti.models import Membership, User
+from lti_tool.lti.roles import ToolRole
+from lti_tool.mentoring_web import domain
+from lti_tool.mentoring_web.facts import Band, WebFacts, WebScoreAndFacts
+from lti_tool.mentoring_web.models import WebOwner
+from lti_tool.mentoring_web.services import require_course, web_facts
+
+
+@dataclass(frozen=True)
+class SharedWebRow:
+    """One line of the facilitator's list of shared webs."""
+
+    owner_id: int
+    name: str
+    active_strands: int
+    band: Band
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class SharedWeb:
+    """A web its owner shares with this course's facilitators, ready to show read-only."""
+
+    owner: WebOwner
+    name: str
+    web: WebFacts
+
+
+def display_name(user: User) -> str:
+    """How the LMS named the person; the empty string when the launch carried no name."""
+    full = " ".join(part for part in (user.given_name, user.family_name) if part)
+    return user.name or full or ""
+
+
+def last_updated(owner: WebOwner) -> datetime:
+    """When the centre card or any strand last changed (the owner row alone misses strand edits)."""
+    return max([owner.updated_at, *(strand.updated_at for strand in owner.strands)])
+
+
+def shared_webs(session: Session, launch: LaunchContext, today: date) -> list[SharedWebRow]:
+    """The webs of this course shared with its facilitators, by name.
+
+    Anyone in the course who shares is listed, whatever their role: sharing is the owner's
+    consent, and a mentor or co-facilitator may share a web to plan with the lead as well.
+    """
+    context_pk = _facilitator_course(launch)
+    owners = session.scalars(
+        _webs_in(context_pk)
+        .where(WebOwner.shared_with_facilitators.is_(True))
+        .options(joinedload(WebOwner.user))
+    )
+    rows = []
+    for owner in owners:
+        score = domain.score(web_facts(owner), today)
+        rows.append(
+            SharedWebRow(
+                owner_id=owner.id,
+                name=display_name(owner.user),
+                active_strands=score.active_strands,
+                band=score.band,
+                updated_at=last_updated(owner),
+            )
+        )
+    return sorted(rows, key=lambda row: (row.name.casefold(), row.owner_id))
+
+
+def shared_web(session: Session, launch: LaunchContext, owner_id: int) -> SharedWeb:
+    """One shared web of this course; any other id (not shared, another course) is not found."""
+    context_pk = _facilitator_course(launch)
+    owner = session.scalars(
+        _webs_in(context_pk)
+        .where(WebOwner.id == owner_id, WebOwner.shared_with_facilitators.is_(True))
+        .options(joinedload(WebOwner.user))
+    ).first()
+    if owner is None:
+        raise NotFoundError(
+            _l("There is no web shared with you at this address."), code="web-not-found"
+        )
+    name = display_name(owner.user)
+    return SharedWeb(owner=owner, name=name, web=web_facts(owner, name))
+
+
+def cohort_webs(session: Session, launch: LaunchContext, today: date) -> list[WebScoreAndFacts]:
+    """Every learner's web in this course as it stands now, scored on `today`.
+
+    Learners are the people whose membership in this course maps to the learner role; webs of
+    facilitators and mentors would skew the figures of the people being supported.
+    """
+    context_pk = _facilitator_course(launch)
+    owners = session.scalars(_webs_in(context_pk).where(Membership.role == ToolRole.LEARNER.value))
+    # web_facts without a display name: nothing that could name a person enters the figures.
+    webs = [web_facts(owner) for owner in owners]
+    return [WebScoreAndFacts(web=web, score=domain.score(web, today)) for web in webs]
+
+
+def cohort_figures(
+    session: Session, launch: LaunchContext, *, threshold: int, today: date
+) -> domain.CohortSummary | None:
+    """The course's anonymous figures, or None while fewer than `threshold` learners have a web."""
+    return domain.cohort_summary(cohort_webs(session, launch, today), threshold)
+
+
+def _webs_in(context_pk: int) -> Select[WebOwner]:
+    """Webs of this course whose owner is still a member of it, with their strands."""
+    return (
+        select(WebOwner)
+        .join(
+            Membership,
+            and_(
+                Membership.context_id == WebOwner.context_id,
+                Membership.user_id == WebOwner.user_id,
+            ),
+        )
+        .where(WebOwner.context_id == context_pk)
+        .options(selectinload(WebOwner.strands))
+        .order_by(WebOwner.id)
+    )
+
+
+def _facilitator_course(launch: LaunchContext) -> int:
+    """The launch's course, for a facilitator of it (the views check the role too)."""
+    context_pk = require_course(launch)
+    if not launch.is_facilitator:
+        raise ForbiddenError(_l("Only this course's facilitators can see this page."))
+    return context_pk

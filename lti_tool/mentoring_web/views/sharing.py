@@ -1,0 +1,214 @@
+"""Privacy (issue 4 point 7): sharing my web, what facilitators see, copying a web between courses.
+
+- `POST /web/sharing`: the owner shares the web with this course's facilitators, or stops.
+- `GET /web/shared`, `/web/shared/<owner_id>`: facilitators only; webs their owners share, read-only.
+  A web not shared, or of another course, is a 404 like any unknown id.
+- `GET /web/cohort`: facilitators only; anonymous figures, none below COHORT_MIN_GROUP_SIZE.
+- `GET /web/copy`, `POST /web/copy/<owner_id>`: my webs in other courses of this platform, copied
+  strand by strand into this course's web.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from flask import current_app, redirect, render_template, request, url_for
+from flask_babel import format_date, format_percent
+from flask_babel import gettext as _
+
+from lti_tool.errors import InvalidInputError
+from lti_tool.extensions import db
+from lti_tool.lti.binding import current_launch, roles_required
+from lti_tool.lti.roles import ToolRole
+from lti_tool.mentoring_web import domain, presenter, services, sharing
+from lti_tool.mentoring_web.domain_cohort import STRAND_BUCKETS
+from lti_tool.mentoring_web.forms import ConfirmForm
+from lti_tool.mentoring_web.views import blueprint
+from lti_tool.mentoring_web.vocabulary import Status
+
+SHARE_CHOICES = {"yes": True, "no": False}
+
+
+@blueprint.post("/web/sharing")
+def set_sharing():
+    _require_csrf()
+    shared = SHARE_CHOICES.get(request.form.get("share", ""))
+    if shared is None:
+        raise InvalidInputError(_("Choose whether to share your web or to stop sharing it."))
+    launch = current_launch()
+    owner = services.find_own_web(db.session, launch)
+    if owner is not None or shared:  # stopping a share of a web never started changes nothing
+        services.set_sharing(
+            db.session, owner or services.own_web(db.session, launch), shared=shared
+        )
+        db.session.commit()
+    return redirect(url_for("web.my_web", _anchor="sharing-title"), code=303)
+
+
+@blueprint.get("/web/shared")
+@roles_required(ToolRole.FACILITATOR)
+def shared_list():
+    rows = sharing.shared_webs(db.session, current_launch(), presenter.today())
+    return render_template("mentoring_web/shared_list.html", rows=rows, format_date=format_date)
+
+
+@blueprint.get("/web/shared/<int:owner_id>")
+@roles_required(ToolRole.FACILITATOR)
+def shared_web(owner_id: int):
+    shared = sharing.shared_web(db.session, current_launch(), owner_id)
+    return render_template(
+        "mentoring_web/shared_web.html",
+        shared=shared,
+        owner=shared.owner,
+        web=shared.web,
+        score=domain.score(shared.web, presenter.today()),
+        picture=presenter.web_svg(shared.web, id_prefix="shared-web"),
+        updated_at=sharing.last_updated(shared.owner),
+        format_date=format_date,
+    )
+
+
+@blueprint.get("/web/cohort")
+@roles_required(ToolRole.FACILITATOR)
+def cohort():
+    threshold = int(current_app.config["COHORT_MIN_GROUP_SIZE"])
+    summary = sharing.cohort_figures(
+        db.session, current_launch(), threshold=threshold, today=presenter.today()
+    )
+    return render_template(
+        "mentoring_web/cohort.html",
+        summary=summary,
+        threshold=threshold,
+        tables=_cohort_tables(summary) if summary else [],
+        by_role=_reach_by_role(summary) if summary else [],
+        percent=format_percent,
+    )
+
+
+def _cohort_tables(summary: domain.CohortSummary) -> list[dict[str, Any]]:
+    """The figures as tables of (translated vocabulary label, cell): nothing a learner wrote."""
+    labels = presenter.template_helpers()
+    overview = [
+        (_("At least 5 active strands"), summary.five_or_more),
+        (_("Every item of the strong-web checklist"), summary.strong_web),
+        (_("At least one reciprocal strand"), summary.reciprocity),
+        (_("An assigned strand that has gone dormant"), summary.assigned_but_dormant),
+    ]
+    strands = [
+        (_("7 or more") if bucket == "7+" else bucket, summary.strand_counts[bucket])
+        for bucket in STRAND_BUCKETS
+    ]
+    return [
+        _table(
+            "cohort-overview",
+            _("At a glance"),
+            _("Learners whose web has…"),
+            overview,
+            _("The strong-web checklist: at least 5 active strands, 3 role families, 2 models."),
+        ),
+        _table(
+            "cohort-strands",
+            _("Active strands per learner"),
+            _("Active strands"),
+            strands,
+            _("How many active, distinct strands support each learner."),
+        ),
+        _table(
+            "cohort-bands",
+            _("Web strength bands"),
+            _("Band"),
+            _labelled(summary.bands, labels["band_label"]),
+            _("Seed 0–6, Growing 7–13, Strong 14–20, out of 20."),
+        ),
+        _table(
+            "cohort-families",
+            _("Role families reached"),
+            _("Role family"),
+            _labelled(summary.role_families, labels["family_label"]),
+            _("Learners with at least one active strand in each role family."),
+        ),
+        _table(
+            "cohort-models",
+            _("Models of mentorship"),
+            _("Model"),
+            _labelled(summary.models, labels["model_label"]),
+            _("Learners with at least one active strand of each model."),
+        ),
+        _table(
+            "cohort-supports",
+            _("Kinds of support"),
+            _("Kind of support"),
+            _labelled(summary.supports, labels["support_label"]),
+            _("Learners with at least one active strand giving each kind of support."),
+        ),
+    ]
+
+
+def _table(
+    table_id: str, title: str, first_column: str, rows: list[tuple[str, Any]], hint: str
+) -> dict[str, Any]:
+    return {
+        "id": table_id,
+        "title": title,
+        "first_column": first_column,
+        "rows": rows,
+        "hint": hint,
+    }
+
+
+def _labelled(cells: Mapping[Any, Any], label: Callable[[Any], str]) -> list[tuple[str, Any]]:
+    return [(label(value), cell) for value, cell in cells.items()]
+
+
+def _reach_by_role(summary: domain.CohortSummary) -> list[dict[str, Any]]:
+    family_label = presenter.template_helpers()["family_label"]
+    return [
+        {
+            "title": family_label(participant),
+            "rows": None
+            if reach is None
+            else [(family_label(family), cell) for family, cell in reach.items()],
+        }
+        for participant, reach in summary.family_reach_by_participant.items()
+    ]
+
+
+@blueprint.get("/web/copy")
+def copy_list():
+    webs = services.other_course_webs(db.session, current_launch())
+    rows = [
+        {
+            "owner_id": web.id,
+            "course": web.context.title or web.context.label or "",
+            "strands": sum(1 for s in web.strands if s.status != Status.ENDED.value),
+        }
+        for web in webs
+    ]
+    copied, source = _int_arg("copied"), _int_arg("source")
+    result_course = next((row["course"] for row in rows if row["owner_id"] == source), None)
+    return render_template(
+        "mentoring_web/copy.html",
+        rows=rows,
+        copied=copied,
+        result_course=result_course,
+        confirm=ConfirmForm(),
+    )
+
+
+@blueprint.post("/web/copy/<int:owner_id>")
+def copy_web(owner_id: int):
+    _require_csrf()
+    copied = services.copy_web(db.session, current_launch(), owner_id)
+    db.session.commit()
+    return redirect(url_for("web.copy_list", copied=copied, source=owner_id), code=303)
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _require_csrf() -> None:
+    if not ConfirmForm().validate_on_submit():
+        raise InvalidInputError(_("The form has expired. Go back, reload the page and try again."))
