@@ -124,10 +124,12 @@ def _check_config(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from lti_tool.home.views import blueprint as home
     from lti_tool.home.views import course
+    from lti_tool.learning_modules.views import blueprint as modules
     from lti_tool.lti.views import blueprint as lti
     from lti_tool.mentoring_web.views import blueprint as mentoring_web
 
     app.register_blueprint(lti)
     app.register_blueprint(home)
     app.register_blueprint(course)
+    app.register_blueprint(modules)
     app.register_blueprint(mentoring_web)

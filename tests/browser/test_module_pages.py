@@ -1,0 +1,44 @@
+"""The mini-module pages in a real browser, in English and in French, checked with axe."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.browser.test_accessibility import (  # noqa: F401 - fixtures
+    CHROMIUM,
+    assert_no_violations,
+    browser,
+    served_tool,
+)
+
+pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Chromium is not installed")
+
+
+@pytest.mark.parametrize("locale", ["en-CA", "fr-CA"])
+def test_the_catalogue_and_a_module_are_accessible(served_tool, browser, locale):  # noqa: F811
+    context = browser.new_context(
+        locale=locale,
+        extra_http_headers={"Accept-Language": locale},
+        viewport={"width": 480, "height": 800},  # an LMS iframe's width
+    )
+    page = context.new_page()
+    page.goto(served_tool + "/dev-platform/")
+    page.locator("button[formaction*='amelie']").first.click()  # the facilitator, any language
+    frame = page.frame(name="tool-frame")
+    frame.wait_for_url("**/l/*/", timeout=10_000)
+
+    tool = context.new_page()
+    tool.goto(frame.url + "modules/")
+    tool.get_by_role("heading", level=1).wait_for()
+    scaling = tool.get_by_role(
+        "link", name="Scaling Questions as a Tool for Debriefing", exact=True
+    )
+    assert scaling.count() == 3  # the feedback and refresher pathways, and the full list
+    assert_no_violations(tool)
+
+    tool.get_by_role("link", name="Creating a Mentoring Web").first.click()
+    tool.get_by_role("heading", level=1, name="Creating a Mentoring Web").wait_for()
+    assert_no_violations(tool)
+    context.close()
