@@ -5,6 +5,7 @@ View-layer helpers (they translate with gettext); the rules stay in the pure dom
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from flask_babel import gettext as _
@@ -41,8 +42,8 @@ def picture_description(web: WebFacts, when: date) -> str:
     planned = sum(1 for s in drawn if s.is_planned)
     families = {s.role_family for s in drawn if not s.is_planned}
     strands = ngettext(
-        "A web with you at the centre and %(num)d strand around you",
-        "A web with you at the centre and %(num)d strands around you",
+        "A web with %(num)d strand around the person at the centre",
+        "A web with %(num)d strands around the person at the centre",
         len(drawn) - planned,
     )
     reach = ngettext("in %(num)d role family", "in %(num)d role families", len(families))
@@ -99,3 +100,26 @@ def template_helpers() -> dict[str, object]:
         "band_label": lookup(BAND_LABELS),
         "years_label": lookup(vocabulary.YEARS_LABELS),
     }
+
+
+def without_private_words(web: WebFacts) -> WebFacts:
+    """What a facilitator sees of a shared web: roles, models, supports and strength.
+
+    Never the labels and notes the owner wrote: they may name colleagues who never consented
+    (MENTORING-CONTENT §3.6), so a shared strand is named by its supporter's role instead.
+    """
+    strands = tuple(
+        replace(
+            strand,
+            label=_(
+                "%(role)s (strand %(number)d)",
+                role=label(vocabulary.BOARD_ROLE_LABELS, strand.board_role),
+                number=number,
+            ),
+            strength_note="",
+            i_offer="",
+            next_step="",
+        )
+        for number, strand in enumerate(web.strands, start=1)
+    )
+    return replace(web, centre=replace(web.centre, quiet_victories=()), strands=strands)

@@ -57,13 +57,14 @@ def shared_list():
 @roles_required(ToolRole.FACILITATOR)
 def shared_web(owner_id: int):
     shared = sharing.shared_web(db.session, current_launch(), owner_id)
+    visible = presenter.without_private_words(shared.web)
     return render_template(
         "mentoring_web/shared_web.html",
         shared=shared,
         owner=shared.owner,
-        web=shared.web,
+        web=visible,
         score=domain.score(shared.web, presenter.today()),
-        picture=presenter.web_svg(shared.web, id_prefix="shared-web"),
+        picture=presenter.web_svg(visible, id_prefix="shared-web"),
         updated_at=sharing.last_updated(shared.owner),
         format_date=format_date,
     )
