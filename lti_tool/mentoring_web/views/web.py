@@ -11,6 +11,7 @@ from lti_tool.errors import InvalidInputError
 from lti_tool.extensions import db
 from lti_tool.lti.binding import current_launch
 from lti_tool.mentoring_web import domain, presenter, services
+from lti_tool.mentoring_web.domain_validation import LOOKS_LIKE_A_NAME
 from lti_tool.mentoring_web.facts import CentreCard, Direction, WebFacts
 from lti_tool.mentoring_web.forms import CentreCardForm, ConfirmForm, StrandForm
 from lti_tool.mentoring_web.views import blueprint
@@ -99,7 +100,12 @@ def _strand_form(form: StrandForm, *, strand_id: int | None, label: str = ""):
     warnings: dict[str, list[str]] = {}
     if form.validate_on_submit():
         facts, errors = domain.validate_strand(_form_values(form), presenter.today())
-        if facts is not None:
+        warnings = presenter.translated_errors(domain.strand_warnings(facts)) if facts else {}
+        # A label that looks like a student's name is shown back once with the warning before it
+        # is stored; saving again with the same label keeps it (a heuristic never blocks).
+        if facts is not None and (
+            not warnings or request.form.get("label_checked", "").strip() == facts.label
+        ):
             owner = services.own_web(db.session, current_launch())
             if strand_id is None:
                 services.add_strand(db.session, owner, facts)
@@ -110,7 +116,7 @@ def _strand_form(form: StrandForm, *, strand_id: int | None, label: str = ""):
         _apply_errors(form, errors)
     if form.label.data and form.board_role.data == "students":
         warnings = presenter.translated_errors(_students_warning(form.label.data))
-    status = INVALID if request.method == "POST" else 200
+    status = INVALID if request.method == "POST" and form.errors else 200
     return (
         render_template(
             "mentoring_web/strand_form.html",
@@ -125,11 +131,7 @@ def _strand_form(form: StrandForm, *, strand_id: int | None, label: str = ""):
 
 def _students_warning(label: str) -> dict[str, list[str]]:
     if domain.looks_like_a_personal_name(label):
-        return {
-            "label": [
-                "This looks like a person's name. For students, use a group label such as “my Grade 3 class”."
-            ]
-        }
+        return {"label": [LOOKS_LIKE_A_NAME]}
     return {}
 
 
