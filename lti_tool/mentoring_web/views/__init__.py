@@ -18,8 +18,10 @@ def label_helpers() -> dict[str, object]:
 
 
 from lti_tool.mentoring_web.views import (  # noqa: E402 - the modules register on `blueprint`
+    exports,
     sharing,
+    snapshots,
     web,
 )
 
-__all__ = ["blueprint", "sharing", "web"]
+__all__ = ["blueprint", "exports", "sharing", "snapshots", "web"]
