@@ -84,7 +84,8 @@ def assert_no_violations(page) -> None:
 
 
 def test_keyboard_launch_and_accessible_pages(served_tool, browser):
-    page = browser.new_page(viewport={"width": 1024, "height": 900})
+    context = browser.new_context(viewport={"width": 1024, "height": 900})
+    page = context.new_page()
     page.goto(served_tool + "/dev-platform/")
     assert_no_violations(page)
 
@@ -103,10 +104,30 @@ def test_keyboard_launch_and_accessible_pages(served_tool, browser):
     assert "Priya Singh" in frame.content()
     assert "Learner" in frame.content()
 
-    # The same course page at an LMS iframe's width, checked on its own.
-    tool_page = browser.new_page(viewport={"width": 480, "height": 800})
+    # The same course page at an LMS iframe's width, in the same browser (it holds the launch).
+    tool_page = context.new_page()
+    tool_page.set_viewport_size({"width": 480, "height": 800})
     tool_page.goto(frame.url)
-    tool_page.get_by_role("heading", level=1).wait_for()
+    assert tool_page.get_by_role("heading", level=1).inner_text() == "Mentoring for All — Demo course"
+    assert_no_violations(tool_page)
+
+    # My web: empty, then a strand added with the keyboard-reachable form, errors first.
+    tool_page.get_by_role("link", name="My mentoring web").click()
+    assert_no_violations(tool_page)
+    tool_page.get_by_role("link", name="Add a strand").click()
+    tool_page.get_by_role("button", name="Add this strand").click()
+    assert tool_page.get_by_role("alert").is_visible()  # the error summary
+    assert_no_violations(tool_page)
+    tool_page.get_by_label("Who or what is this support?").fill("Équipe de 2e année")
+    tool_page.get_by_label("A group or team").check()
+    tool_page.get_by_label("Their role").select_option("classroom_teacher_elementary")
+    tool_page.get_by_label("In my building").check()
+    tool_page.get_by_label("Which model of mentorship is this?").select_option("team_inquiry")
+    tool_page.get_by_label("Helps me do the core of my job better").check()
+    tool_page.get_by_label("How often are you in touch?").select_option("weekly_plus")
+    tool_page.get_by_role("button", name="Add this strand").click()
+    assert tool_page.get_by_role("row", name="Équipe de 2e année").count() == 1
+    assert tool_page.locator("svg.mentoring-web").count() == 1
     assert_no_violations(tool_page)
 
     tool_page.goto(served_tool + "/")
