@@ -111,7 +111,7 @@ def test_summary_is_one_printable_page(client, my_web):
     assert response.status_code == 200
     text = page_text(response)
     body = response.get_data(as_text=True)
-    assert "<h1>My mentoring web: Priya Singh</h1>" in text
+    assert "<h1>Mentoring web of Priya Singh</h1>" in text
     assert "Mentoring for All — Demo course" in text
     assert "As of " in text
     assert "Patience" in text
