@@ -34,6 +34,64 @@ SUPPORTED_MESSAGE_TYPES = (RESOURCE_LINK_REQUEST, DEEP_LINKING_REQUEST)
 
 
 @dataclass(frozen=True)
+class AgsEndpoint:
+    """Assignment and Grade Services for this launch's link (AGS 2.0 §3.1 claim)."""
+
+    scopes: tuple[str, ...] = ()
+    lineitems_url: str | None = None  # the context's line items container
+    lineitem_url: str | None = None  # this link's own line item, when the LMS made one
+
+    @classmethod
+    def from_claim(cls, claim: Any) -> AgsEndpoint | None:
+        if not isinstance(claim, dict):
+            return None
+        scopes = tuple(s for s in claim.get("scope") or () if isinstance(s, str))
+        return cls(scopes, _url(claim.get("lineitems")), _url(claim.get("lineitem")))
+
+
+@dataclass(frozen=True)
+class DeepLinkingSettings:
+    """What the LMS accepts back from a deep linking request (DL 2.0 §4.4.1)."""
+
+    return_url: str
+    accept_types: tuple[str, ...] = ()
+    accept_presentation_document_targets: tuple[str, ...] = ()
+    accept_multiple: bool = False
+    auto_create: bool = False
+    title: str | None = None
+    text: str | None = None
+    data: Any = None  # opaque: echoed back unchanged
+
+    @classmethod
+    def from_claim(cls, claim: Any) -> DeepLinkingSettings | None:
+        if not isinstance(claim, dict) or not _url(claim.get("deep_link_return_url")):
+            return None
+        return cls(
+            return_url=claim["deep_link_return_url"],
+            accept_types=tuple(t for t in claim.get("accept_types") or () if isinstance(t, str)),
+            accept_presentation_document_targets=tuple(
+                t
+                for t in claim.get("accept_presentation_document_targets") or ()
+                if isinstance(t, str)
+            ),
+            accept_multiple=_flag(claim.get("accept_multiple")),
+            auto_create=_flag(claim.get("auto_create")),
+            title=_text(claim.get("title")),
+            text=_text(claim.get("text"), 2000),
+            data=claim.get("data"),
+        )
+
+
+def _flag(value: Any) -> bool:
+    """LMSs send booleans, or the strings "true"/"false"."""
+    return value is True or (isinstance(value, str) and value.lower() == "true")
+
+
+def _url(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.startswith(("https://", "http://")) else None
+
+
+@dataclass(frozen=True)
 class LaunchContext:
     launch_id: str
     service_launch_id: str  # pylti1p3's cache key, for AGS/NRPS via MessageLaunch.from_cache
@@ -57,8 +115,17 @@ class LaunchContext:
     return_url: str | None = None
     mentee_subs: tuple[str, ...] = ()
     custom: dict[str, str] = field(default_factory=dict)
-    has_ags: bool = False
-    has_nrps: bool = False
+    ags: AgsEndpoint | None = None
+    nrps_url: str | None = None
+    deep_linking: DeepLinkingSettings | None = None
+
+    @property
+    def has_ags(self) -> bool:
+        return self.ags is not None
+
+    @property
+    def has_nrps(self) -> bool:
+        return self.nrps_url is not None
 
     @property
     def is_facilitator(self) -> bool:
@@ -81,6 +148,16 @@ class LaunchContext:
         data["role"] = ToolRole(data["role"])
         data["lti_roles"] = tuple(data.get("lti_roles", ()))
         data["mentee_subs"] = tuple(data.get("mentee_subs", ()))
+        if data.get("ags"):
+            ags = data["ags"]
+            data["ags"] = AgsEndpoint(
+                tuple(ags["scopes"]), ags["lineitems_url"], ags["lineitem_url"]
+            )
+        if data.get("deep_linking"):
+            settings = dict(data["deep_linking"])
+            for name in ("accept_types", "accept_presentation_document_targets"):
+                settings[name] = tuple(settings[name])
+            data["deep_linking"] = DeepLinkingSettings(**settings)
         return cls(**data)
 
 
@@ -108,8 +185,9 @@ class LaunchClaims:
     return_url: str | None
     mentee_subs: tuple[str, ...]
     custom: dict[str, str]
-    has_ags: bool
-    has_nrps: bool
+    ags: AgsEndpoint | None
+    nrps_url: str | None
+    deep_linking: DeepLinkingSettings | None
 
     @property
     def display_name(self) -> str | None:
@@ -155,6 +233,7 @@ def parse_claims(body: dict[str, Any], client_id: str) -> LaunchClaims:
         return_url=_text(presentation.get("return_url"), 2048),
         mentee_subs=tuple(m for m in mentees if isinstance(m, str)),
         custom={str(k): str(v) for k, v in custom.items()},
-        has_ags=isinstance(ags, dict),
-        has_nrps=isinstance(nrps, dict) and bool(nrps.get("context_memberships_url")),
+        ags=AgsEndpoint.from_claim(ags),
+        nrps_url=_url(nrps.get("context_memberships_url")) if isinstance(nrps, dict) else None,
+        deep_linking=DeepLinkingSettings.from_claim(body.get(DEEP_LINKING_SETTINGS)),
     )

@@ -105,8 +105,9 @@ def start_launch_session(
         return_url=claims.return_url,
         mentee_subs=claims.mentee_subs,
         custom=claims.custom,
-        has_ags=claims.has_ags,
-        has_nrps=claims.has_nrps,
+        ags=claims.ags,
+        nrps_url=claims.nrps_url,
+        deep_linking=claims.deep_linking,
     )
     store.set(launch_key(launch.launch_id), launch.to_json(), lifetime_seconds)
     return launch
