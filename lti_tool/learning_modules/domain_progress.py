@@ -1,0 +1,86 @@
+"""Where a learner stands in a mini-module: its status, completion and the step to resume at.
+
+Pure (standard library only). A module is a run of sections followed by one reflection step with
+its prompts. It is *completed* when every section has been seen and every prompt has a submitted
+version; *in progress* once anything was seen, drafted or submitted. ("Reviewed" arrives with the
+facilitator's feedback, issue 3 point 5.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+MAX_REFLECTION_CHARS = 20_000
+REFLECTION_STEP = "reflection"  # the step after the last section; no section may use this id
+
+
+class ModuleStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+
+
+@dataclass(frozen=True)
+class ProgressFacts:
+    """What was recorded for one learner in one module (empty when nothing was)."""
+
+    sections_seen: frozenset[str] = frozenset()
+    prompts_submitted: frozenset[str] = frozenset()
+    prompts_drafted: frozenset[str] = frozenset()
+    started: bool = False
+
+
+def is_complete(
+    section_ids: Sequence[str], prompt_ids: Sequence[str], facts: ProgressFacts
+) -> bool:
+    """Every section seen and every prompt submitted (ids no longer in the module are ignored)."""
+    return set(section_ids) <= facts.sections_seen and set(prompt_ids) <= facts.prompts_submitted
+
+
+def module_status(
+    section_ids: Sequence[str], prompt_ids: Sequence[str], facts: ProgressFacts
+) -> ModuleStatus:
+    if is_complete(section_ids, prompt_ids, facts):
+        return ModuleStatus.COMPLETED
+    if facts.started or facts.sections_seen or facts.prompts_submitted or facts.prompts_drafted:
+        return ModuleStatus.IN_PROGRESS
+    return ModuleStatus.NOT_STARTED
+
+
+def resume_step(section_ids: Sequence[str], seen: Collection[str]) -> str:
+    """The first section not yet seen, or the reflection step once all have been."""
+    return next((sid for sid in section_ids if sid not in seen), REFLECTION_STEP)
+
+
+def steps(section_ids: Sequence[str]) -> tuple[str, ...]:
+    """Every step of the player in order: the sections, then the reflection."""
+    return (*section_ids, REFLECTION_STEP)
+
+
+def neighbours(section_ids: Sequence[str], step: str) -> tuple[str | None, str | None]:
+    """The steps just before and after `step` (which must be one of `steps(section_ids)`)."""
+    order = steps(section_ids)
+    index = order.index(step)
+    before = order[index - 1] if index > 0 else None
+    after = order[index + 1] if index + 1 < len(order) else None
+    return before, after
+
+
+def with_seen(seen: Sequence[str], section_id: str) -> list[str]:
+    """`seen` with `section_id` added once, order of first visit kept (idempotent)."""
+    return list(seen) if section_id in seen else [*seen, section_id]
+
+
+def is_blank_answer(text: str) -> bool:
+    """No words left once markup and whitespace are removed (`<p> </p>` is blank)."""
+    inside = False
+    for char in text:
+        if char == "<":
+            inside = True
+        elif char == ">":
+            inside = False
+        elif not inside and not char.isspace() and char not in "\u00a0":
+            return False
+    return True

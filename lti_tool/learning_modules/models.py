@@ -1,0 +1,78 @@
+"""A learner's progress through a mini-module and their reflections, per (user, course context).
+
+`ModuleProgress` records which sections were seen and when the module was completed. A
+`Reflection` holds the working draft for one prompt and who may see it; each submission freezes a
+`ReflectionVersion` (1, 2, …) that is never changed afterwards, so feedback always refers to the
+text it was given on. The same learner in two courses has separate rows.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lti_tool.db import utcnow
+from lti_tool.extensions import db
+
+PRIVATE = "private"
+FACILITATOR = "facilitator"
+VISIBILITIES = (PRIVATE, FACILITATOR)
+
+
+class ModuleProgress(db.Model):
+    __tablename__ = "lm_module_progress"
+    __table_args__ = (UniqueConstraint("user_id", "context_id", "module_slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"))
+    context_id: Mapped[int] = mapped_column(
+        ForeignKey("lti_context.id", ondelete="CASCADE"), index=True
+    )
+    module_slug: Mapped[str] = mapped_column(String(80))
+    sections_seen: Mapped[list[str]] = mapped_column(JSON, default=list)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    completed_at: Mapped[datetime | None]
+
+
+class Reflection(db.Model):
+    __tablename__ = "lm_reflection"
+    __table_args__ = (UniqueConstraint("user_id", "context_id", "module_slug", "prompt_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"))
+    context_id: Mapped[int] = mapped_column(
+        ForeignKey("lti_context.id", ondelete="CASCADE"), index=True
+    )
+    module_slug: Mapped[str] = mapped_column(String(80))
+    prompt_id: Mapped[str] = mapped_column(String(80))
+    draft_html: Mapped[str] = mapped_column(Text, default="")
+    visibility: Mapped[str] = mapped_column(String(20), default=PRIVATE)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    versions: Mapped[list[ReflectionVersion]] = relationship(
+        back_populates="reflection",
+        cascade="all, delete-orphan",
+        order_by="ReflectionVersion.number.desc()",
+    )
+
+
+class ReflectionVersion(db.Model):
+    """A submitted answer, frozen: never updated once written."""
+
+    __tablename__ = "lm_reflection_version"
+    __table_args__ = (UniqueConstraint("reflection_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reflection_id: Mapped[int] = mapped_column(
+        ForeignKey("lm_reflection.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int] = mapped_column(Integer)
+    html: Mapped[str] = mapped_column(Text)
+    visibility: Mapped[str] = mapped_column(String(20))
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    reflection: Mapped[Reflection] = relationship(back_populates="versions")

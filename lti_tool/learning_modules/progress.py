@@ -1,0 +1,311 @@
+"""A learner's progress and reflections in the mini-modules, always through the launch that asks.
+
+Every function takes the request's Session and the LaunchContext explicitly and reads or writes
+only the rows of that launch's user in that launch's course; a launch without a course is refused.
+Answers are sanitised with nh3 before they are stored. Services flush; the view commits once.
+Completion (every section seen, every prompt submitted) is recorded once and announced through
+`events.on_module_completed`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import nh3
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from lti_tool.db import utcnow
+from lti_tool.errors import DomainError, ForbiddenError, NotFoundError
+from lti_tool.learning_modules import events
+from lti_tool.learning_modules.domain import Module
+from lti_tool.learning_modules.domain_progress import (
+    MAX_REFLECTION_CHARS,
+    ModuleStatus,
+    ProgressFacts,
+    is_blank_answer,
+    is_complete,
+    module_status,
+    with_seen,
+)
+from lti_tool.learning_modules.models import (
+    VISIBILITIES,
+    ModuleProgress,
+    Reflection,
+    ReflectionVersion,
+)
+from lti_tool.lti.launch import LaunchContext
+
+ANSWER_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "blockquote"}
+ANSWER_ATTRIBUTES = {"a": {"href"}}
+ANSWER_URL_SCHEMES = {"https", "mailto"}
+
+
+class UnprocessableError(DomainError):
+    """The request was understood but its content cannot be accepted (an empty answer)."""
+
+    status = 422
+    code = "invalid-answer"
+
+
+@dataclass(frozen=True)
+class PromptState:
+    prompt_id: str
+    reflection: Reflection | None
+
+    @property
+    def draft(self) -> str:
+        return self.reflection.draft_html if self.reflection else ""
+
+    @property
+    def visibility(self) -> str:
+        return self.reflection.visibility if self.reflection else VISIBILITIES[0]
+
+    @property
+    def versions(self) -> list[ReflectionVersion]:
+        """Submitted versions, newest first."""
+        return list(self.reflection.versions) if self.reflection else []
+
+
+@dataclass(frozen=True)
+class ModuleState:
+    """What the player needs for one learner in one module."""
+
+    progress: ModuleProgress | None
+    prompts: dict[str, PromptState]
+    status: ModuleStatus
+
+    @property
+    def sections_seen(self) -> list[str]:
+        return list(self.progress.sections_seen) if self.progress else []
+
+
+def require_course(launch: LaunchContext) -> int:
+    if launch.context_pk is None:
+        raise ForbiddenError(
+            _l("Progress in a mini-module belongs to a course: open the tool from a course."),
+            code="no-course",
+        )
+    return launch.context_pk
+
+
+def sanitise_answer(text: str) -> str:
+    """Keep simple formatting and https/mailto links; drop every other tag and attribute."""
+    return nh3.clean(
+        text.replace("\r\n", "\n"),
+        tags=ANSWER_TAGS,
+        attributes=ANSWER_ATTRIBUTES,
+        url_schemes=ANSWER_URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+    ).strip()
+
+
+def _check_length(html: str) -> None:
+    if len(html) > MAX_REFLECTION_CHARS:
+        raise UnprocessableError(
+            _l(
+                "Your answer is longer than %(limit)d characters. Shorten it and save again.",
+                limit=MAX_REFLECTION_CHARS,
+            ),
+            code="answer-too-long",
+        )
+
+
+def _check_prompt(module: Module, prompt_id: str) -> None:
+    if prompt_id not in {prompt.id for prompt in module.prompts}:
+        raise NotFoundError(_l("This mini-module has no such question."), code="prompt-not-found")
+
+
+def _progress(session: Session, launch: LaunchContext, slug: str) -> ModuleProgress | None:
+    return session.scalar(
+        select(ModuleProgress).where(
+            ModuleProgress.user_id == launch.user_pk,
+            ModuleProgress.context_id == require_course(launch),
+            ModuleProgress.module_slug == slug,
+        )
+    )
+
+
+def _own_progress(session: Session, launch: LaunchContext, slug: str) -> ModuleProgress:
+    progress = _progress(session, launch, slug)
+    if progress is None:
+        progress = ModuleProgress(
+            user_id=launch.user_pk,
+            context_id=require_course(launch),
+            module_slug=slug,
+            sections_seen=[],
+        )
+        session.add(progress)
+        session.flush()
+    return progress
+
+
+def _reflections(session: Session, launch: LaunchContext, slug: str) -> list[Reflection]:
+    return list(
+        session.scalars(
+            select(Reflection)
+            .options(selectinload(Reflection.versions))
+            .where(
+                Reflection.user_id == launch.user_pk,
+                Reflection.context_id == require_course(launch),
+                Reflection.module_slug == slug,
+            )
+        )
+    )
+
+
+def _own_reflection(
+    session: Session, launch: LaunchContext, module: Module, prompt_id: str
+) -> Reflection:
+    _check_prompt(module, prompt_id)
+    found = next(
+        (r for r in _reflections(session, launch, module.slug) if r.prompt_id == prompt_id), None
+    )
+    if found is None:
+        found = Reflection(
+            user_id=launch.user_pk,
+            context_id=require_course(launch),
+            module_slug=module.slug,
+            prompt_id=prompt_id,
+            draft_html="",
+        )
+        session.add(found)
+        session.flush()
+    return found
+
+
+def _facts(progress: ModuleProgress | None, reflections: list[Reflection]) -> ProgressFacts:
+    return ProgressFacts(
+        sections_seen=frozenset(progress.sections_seen if progress else ()),
+        prompts_submitted=frozenset(r.prompt_id for r in reflections if r.versions),
+        prompts_drafted=frozenset(r.prompt_id for r in reflections if r.draft_html),
+        started=progress is not None,
+    )
+
+
+def module_state(session: Session, launch: LaunchContext, module: Module) -> ModuleState:
+    """This learner's progress, drafts and submitted versions in `module` (for the player)."""
+    progress = _progress(session, launch, module.slug)
+    reflections = _reflections(session, launch, module.slug)
+    by_prompt = {r.prompt_id: r for r in reflections}
+    status = module_status(
+        [s.id for s in module.sections],
+        [p.id for p in module.prompts],
+        _facts(progress, reflections),
+    )
+    if progress is not None and progress.completed_at is not None:
+        status = ModuleStatus.COMPLETED  # recorded once; later content edits do not undo it
+    prompts = {p.id: PromptState(p.id, by_prompt.get(p.id)) for p in module.prompts}
+    return ModuleState(progress, prompts, status)
+
+
+def _complete_if_done(session: Session, launch: LaunchContext, module: Module) -> bool:
+    """Record completion the first time its rule holds; True when it happened now."""
+    progress = _own_progress(session, launch, module.slug)
+    if progress.completed_at is not None:
+        return False
+    session.flush()
+    reflections = _reflections(session, launch, module.slug)
+    facts = _facts(progress, reflections)
+    if not is_complete([s.id for s in module.sections], [p.id for p in module.prompts], facts):
+        return False
+    progress.completed_at = utcnow()
+    session.flush()
+    events.on_module_completed(session, launch, module.slug)
+    return True
+
+
+def mark_section_seen(
+    session: Session, launch: LaunchContext, module: Module, section_id: str
+) -> bool:
+    """Record that the learner saw `section_id` (idempotent). True if the module completed now."""
+    if section_id not in {s.id for s in module.sections}:
+        raise NotFoundError(_l("This mini-module has no such section."), code="section-not-found")
+    progress = _own_progress(session, launch, module.slug)
+    seen = with_seen(progress.sections_seen or [], section_id)
+    if seen != list(progress.sections_seen or []):
+        progress.sections_seen = seen  # a new list, so the JSON column is seen as changed
+        session.flush()
+    return _complete_if_done(session, launch, module)
+
+
+def save_draft(
+    session: Session, launch: LaunchContext, module: Module, prompt_id: str, text: str
+) -> Reflection:
+    """Store the sanitised answer as the working draft; submitted versions are not touched."""
+    html = sanitise_answer(text)
+    _check_length(html)
+    reflection = _own_reflection(session, launch, module, prompt_id)
+    reflection.draft_html = html
+    _own_progress(session, launch, module.slug)
+    session.flush()
+    return reflection
+
+
+def submit_reflection(
+    session: Session, launch: LaunchContext, module: Module, prompt_id: str, text: str
+) -> ReflectionVersion:
+    """Save `text` as the draft and freeze it as the next version (1, 2, …).
+
+    An answer with no words is refused before anything is written.
+    """
+    html = sanitise_answer(text)
+    if is_blank_answer(html):
+        raise UnprocessableError(
+            _l("Write your answer before you submit it. An empty answer cannot be submitted."),
+            code="empty-answer",
+        )
+    _check_length(html)
+    reflection = save_draft(session, launch, module, prompt_id, text)
+    number = max((v.number for v in reflection.versions), default=0) + 1
+    version = ReflectionVersion(
+        number=number, html=html, visibility=reflection.visibility, submitted_at=utcnow()
+    )
+    reflection.versions.insert(0, version)
+    session.flush()
+    _complete_if_done(session, launch, module)
+    return version
+
+
+def set_visibility(
+    session: Session, launch: LaunchContext, module: Module, prompt_id: str, visibility: str
+) -> Reflection:
+    """Who may see this reflection: only the learner, or also the course's facilitators."""
+    if visibility not in VISIBILITIES:
+        raise UnprocessableError(
+            _l("Choose who can see your reflection."), code="invalid-visibility"
+        )
+    reflection = _own_reflection(session, launch, module, prompt_id)
+    reflection.visibility = visibility
+    for version in reflection.versions:
+        version.visibility = visibility
+    session.flush()
+    return reflection
+
+
+def my_modules_overview(
+    session: Session, launch: LaunchContext, modules: tuple[Module, ...]
+) -> dict[str, ModuleStatus]:
+    """The status of every module for this learner in this course, from one query.
+
+    A progress row exists as soon as the learner saw a section or saved an answer, and carries the
+    completion time, so it alone tells the three states apart.
+    """
+    rows = session.execute(
+        select(ModuleProgress.module_slug, ModuleProgress.completed_at).where(
+            ModuleProgress.user_id == launch.user_pk,
+            ModuleProgress.context_id == require_course(launch),
+        )
+    ).all()
+    found = {slug: completed_at for slug, completed_at in rows}
+    return {
+        module.slug: (
+            ModuleStatus.NOT_STARTED
+            if module.slug not in found
+            else ModuleStatus.COMPLETED
+            if found[module.slug] is not None
+            else ModuleStatus.IN_PROGRESS
+        )
+        for module in modules
+    }
