@@ -22,7 +22,7 @@ from tests.integration.mentoring_web.my_web_pages import (
     csrf_token,
     launch,
 )
-from tests.lti_helpers import page_text
+from tests.lti_helpers import CONTEXT, launch_path, page_text
 
 CATALOGUE = load_catalogue(CONTENT_DIR / "en")
 SLUG = "scaling-questions"
@@ -302,3 +302,12 @@ def test_catalogue_queries_do_not_grow_with_modules_in_progress(
         page = client.get(base + "modules/")
     assert page_text(page).count("In progress") >= 6
     assert len(many) == len(few)
+
+
+def test_a_launch_without_a_course_has_no_progress(
+    client: FlaskClient, fake_platform: FakePlatform
+) -> None:
+    response = fake_platform.launch(client, "priya", claims_overrides={CONTEXT: None})
+    base = launch_path(response)
+    assert client.get(base + "modules/").status_code == 200  # the catalogue can still be read
+    assert client.get(player(base)).status_code == 403
