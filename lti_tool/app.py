@@ -122,6 +122,8 @@ def _check_config(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from lti_tool.grades.cli import grades_cli
+    from lti_tool.grades.views import blueprint as grades
     from lti_tool.home.views import blueprint as home
     from lti_tool.home.views import course
     from lti_tool.learning_modules.views import blueprint as modules
@@ -133,3 +135,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(course)
     app.register_blueprint(modules)
     app.register_blueprint(mentoring_web)
+    app.register_blueprint(grades)
+    app.cli.add_command(grades_cli)
