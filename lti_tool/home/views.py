@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, redirect, render_template, session, url_for
+from flask_babel import gettext as _
 from sqlalchemy import text
 
 from lti_tool.extensions import db
+from lti_tool.learning_modules.catalogue import catalogue_of
 from lti_tool.lti.binding import current_launch, launch_blueprint
+from lti_tool.lti.launch import LaunchContext
 
 blueprint = Blueprint("home", __name__)
 log = logging.getLogger(__name__)
@@ -33,6 +36,38 @@ def healthz():
 course = launch_blueprint("course", __name__)
 
 
+LANDED_KEY = "lti_landed"  # launches already sent on to their deep-linked page
+
+
 @course.get("/")
 def home():
-    return render_template("home/course.html", launch=current_launch())
+    launch = current_launch()
+    target, notice = _deep_link_target(launch)
+    if target is not None:
+        return redirect(target, code=303)
+    return render_template("home/course.html", launch=launch, notice=notice)
+
+
+def _deep_link_target(launch: LaunchContext) -> tuple[str | None, str | None]:
+    """Where a deep-linked launch opens (its `custom` parameters), the first time only.
+
+    Returns (url to redirect to, or None; a notice for the course home, or None). Later visits to
+    the course home from the same launch (its "Course home" links) stay on the course home.
+    """
+    module, view = launch.custom.get("module"), launch.custom.get("view")
+    if not (module or view) or launch.launch_id in session.get(LANDED_KEY, []):
+        return None, None
+    landed = session.get(LANDED_KEY, [])
+    session[LANDED_KEY] = [launch.launch_id, *landed][
+        : current_app.config["LTI_LAUNCHES_PER_BROWSER"]
+    ]
+    if module:
+        if catalogue_of(current_app).get(module) is not None:
+            return url_for("modules.module", slug=module), None
+        return None, _(
+            "The link you followed names a mini-module that does not exist (any more). "
+            "Choose one from the mini-modules."
+        )
+    if view == "web":
+        return url_for("web.my_web"), None
+    return None, None

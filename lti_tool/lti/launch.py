@@ -24,12 +24,18 @@ CUSTOM = CLAIM + "custom"
 LAUNCH_PRESENTATION = CLAIM + "launch_presentation"
 ROLE_SCOPE_MENTOR = CLAIM + "role_scope_mentor"
 TOOL_PLATFORM = CLAIM + "tool_platform"
-DEEP_LINKING_SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
+DL_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/"
+DEEP_LINKING_SETTINGS = DL_CLAIM + "deep_linking_settings"
+DL_CONTENT_ITEMS = DL_CLAIM + "content_items"
+DL_DATA = DL_CLAIM + "data"
+DL_MSG = DL_CLAIM + "msg"
 AGS_ENDPOINT = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 NRPS = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 
 RESOURCE_LINK_REQUEST = "LtiResourceLinkRequest"
 DEEP_LINKING_REQUEST = "LtiDeepLinkingRequest"
+DEEP_LINKING_RESPONSE = "LtiDeepLinkingResponse"
+LTI_VERSION = "1.3.0"
 SUPPORTED_MESSAGE_TYPES = (RESOURCE_LINK_REQUEST, DEEP_LINKING_REQUEST)
 
 

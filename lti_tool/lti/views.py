@@ -20,7 +20,7 @@ from lti_tool.lti import keys
 from lti_tool.lti.binding import remember_launch
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.jwks_cache import KeySetPolicy
-from lti_tool.lti.launch import parse_claims
+from lti_tool.lti.launch import DEEP_LINKING_REQUEST, parse_claims
 from lti_tool.lti.login import ToolOIDCLogin
 from lti_tool.lti.services import record_launch, start_launch_session
 from lti_tool.lti.tool_conf import DbToolConf
@@ -127,7 +127,8 @@ def launch():
             "launch_id": launch.launch_id,
         },
     )
-    return redirect(url_for("course.home", launch_id=launch.launch_id), code=303)
+    landing = "deep_link.picker" if claims.message_type == DEEP_LINKING_REQUEST else "course.home"
+    return redirect(url_for(landing, launch_id=launch.launch_id), code=303)
 
 
 def _login_log_ids() -> dict[str, str]:
