@@ -138,4 +138,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(deep_link)
     app.register_blueprint(mentoring_web)
     app.register_blueprint(grades)
+
+    from lti_tool.grades import listeners as grade_listeners
+    from lti_tool.mentoring_web import listeners as web_listeners
+
+    web_listeners.connect()
+    grade_listeners.init_app(app)
     app.cli.add_command(grades_cli)

@@ -30,7 +30,15 @@ PURE_MODULES = {
 }
 REQUEST_GLOBALS = {"request", "session", "g", "abort", "url_for"}
 BELOW_VIEWS = ("services", "domain", "models", "registrations", "keys", "state_store", "jwks_cache")
-FEATURES = ("home", "devplatform")
+FEATURES = ("home", "devplatform", "learning_modules", "mentoring_web", "grades")
+# Which features each feature may import (CONVENTIONS: lti ← learning_modules ← mentoring_web,
+# grades). Upward news travels by signal (learning_modules.events), never by import.
+MAY_IMPORT = {
+    "lti": set(),
+    "learning_modules": {"lti"},
+    "mentoring_web": {"lti", "learning_modules"},
+    "grades": {"lti", "learning_modules"},
+}
 
 
 def _modules() -> dict[str, ast.Module]:
@@ -80,6 +88,18 @@ def test_lti_imports_no_other_feature():
         for module, _names in _imports(tree):
             for feature in FEATURES:
                 assert not module.startswith(f"lti_tool.{feature}"), f"{name} imports {module}"
+
+
+@pytest.mark.parametrize("feature", sorted(MAY_IMPORT))
+def test_features_import_only_the_features_below_them(feature):
+    others = {"lti", *FEATURES} - MAY_IMPORT[feature] - {feature}
+    for name, tree in MODULES.items():
+        if not name.startswith(f"lti_tool.{feature}"):
+            continue
+        for module, _names in _imports(tree):
+            for other in others:
+                assert not module.startswith(f"lti_tool.{other}."), f"{name} imports {module}"
+                assert module != f"lti_tool.{other}", f"{name} imports {module}"
 
 
 @pytest.mark.parametrize("name", sorted(n for n in MODULES if n.rsplit(".", 1)[-1] in BELOW_VIEWS))

@@ -1,20 +1,26 @@
-"""What happens elsewhere when a learner completes a mini-module.
+"""What happens elsewhere when a learner completes a mini-module: a signal, not an import.
 
-One hook, called by `progress` in the same transaction as the completion. Today it records a
-milestone snapshot of the learner's mentoring web; the grades feature will post the completion
-score from here too. (This is the one place the modules feature calls up into a feature stacked on
-it; keeping it here means `progress` itself knows nothing about webs or grades.)
+Features stacked above this one (the mentoring web's milestone snapshots, the gradebook) subscribe
+to `module_completed`; `progress` sends it in the same transaction as the completion, so a failure
+in a subscriber rolls the completion back too. The modules feature never imports them.
 """
 
 from __future__ import annotations
 
+from blinker import Namespace
 from sqlalchemy.orm import Session
 
 from lti_tool.lti.launch import LaunchContext
 
+signals = Namespace()
+# Sent with sender=None and keyword arguments session, launch, module_slug, module_title.
+module_completed = signals.signal("module-completed")
 
-def on_module_completed(session: Session, launch: LaunchContext, module_slug: str) -> None:
+
+def on_module_completed(
+    session: Session, launch: LaunchContext, module_slug: str, module_title: str = ""
+) -> None:
     """The launch user has just completed `module_slug` in the launch's course."""
-    from lti_tool.mentoring_web.snapshots import take_milestone_snapshot
-
-    take_milestone_snapshot(session, launch, module_slug)
+    module_completed.send(
+        None, session=session, launch=launch, module_slug=module_slug, module_title=module_title
+    )

@@ -212,7 +212,7 @@ def _complete_if_done(session: Session, launch: LaunchContext, module: Module) -
         return False
     progress.completed_at = utcnow()
     session.flush()
-    events.on_module_completed(session, launch, module.slug)
+    events.on_module_completed(session, launch, module.slug, module.title)
     return True
 
 
