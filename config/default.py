@@ -48,3 +48,10 @@ LOG_LEVEL = "INFO"
 # learners' webs than this, and any figure counting fewer learners than this shows "fewer than k".
 # Boards may raise it (e.g. LTI_TOOL_COHORT_MIN_GROUP_SIZE=10); it must be at least 1.
 COHORT_MIN_GROUP_SIZE = 5
+
+# Files uploaded with reflections: type checked from the bytes, stored outside the web root under
+# UPLOAD_FOLDER (None: <instance folder>/uploads), never under static/. A request body larger than
+# MAX_CONTENT_LENGTH is refused with 413 before it is read.
+REFLECTION_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+UPLOAD_FOLDER = None
+MAX_CONTENT_LENGTH = REFLECTION_UPLOAD_MAX_BYTES + 512 * 1024

@@ -50,6 +50,7 @@ class Reflection(db.Model):
     prompt_id: Mapped[str] = mapped_column(String(80))
     draft_html: Mapped[str] = mapped_column(Text, default="")
     visibility: Mapped[str] = mapped_column(String(20), default=PRIVATE)
+    link_url: Mapped[str | None] = mapped_column(String(2000))  # optional https link
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -73,6 +74,29 @@ class ReflectionVersion(db.Model):
     number: Mapped[int] = mapped_column(Integer)
     html: Mapped[str] = mapped_column(Text)
     visibility: Mapped[str] = mapped_column(String(20))
+    link_url: Mapped[str | None] = mapped_column(String(2000))
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     reflection: Mapped[Reflection] = relationship(back_populates="versions")
+
+
+class ReflectionFile(db.Model):
+    """A file uploaded with a reflection: the draft's while `version_number` is None, then frozen
+    with the version it was submitted in. Stored under the upload folder as `stored_name`, a random
+    token; the original name is kept for display only. The type was sniffed from the bytes."""
+
+    __tablename__ = "lm_reflection_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reflection_id: Mapped[int] = mapped_column(
+        ForeignKey("lm_reflection.id", ondelete="CASCADE"), index=True
+    )
+    version_number: Mapped[int | None] = mapped_column(Integer)
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    mime: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    reflection: Mapped[Reflection] = relationship()

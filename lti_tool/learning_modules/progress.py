@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import nh3
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from lti_tool.db import utcnow
@@ -33,6 +33,7 @@ from lti_tool.learning_modules.models import (
     VISIBILITIES,
     ModuleProgress,
     Reflection,
+    ReflectionFile,
     ReflectionVersion,
 )
 from lti_tool.lti.launch import LaunchContext
@@ -262,8 +263,19 @@ def submit_reflection(
     version = ReflectionVersion(
         number=number, html=html, visibility=reflection.visibility, submitted_at=utcnow()
     )
+    version.link_url = reflection.link_url
     reflection.versions.insert(0, version)
     session.flush()
+    # The draft's uploaded file is frozen with this version (see files.py).
+    session.execute(
+        update(ReflectionFile)
+        .where(
+            ReflectionFile.reflection_id == reflection.id,
+            ReflectionFile.version_number.is_(None),
+        )
+        .values(version_number=number)
+        .execution_options(synchronize_session="fetch")
+    )
     _complete_if_done(session, launch, module)
     return version
 

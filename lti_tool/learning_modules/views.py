@@ -13,15 +13,16 @@ start-up rather than on a learner's page. Every write is a CSRF-checked POST ans
 
 from __future__ import annotations
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, send_file, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
 
 from lti_tool.errors import NotFoundError
 from lti_tool.extensions import db
 from lti_tool.learning_modules import catalogue as content
-from lti_tool.learning_modules import progress
+from lti_tool.learning_modules import files, progress
 from lti_tool.learning_modules.domain import WEB_STEPS, Catalogue, Module
+from lti_tool.learning_modules.domain_files import ALLOWED_DESCRIPTION
 from lti_tool.learning_modules.domain_progress import (
     REFLECTION_STEP,
     neighbours,
@@ -123,8 +124,45 @@ def _player(module: Module, state: progress.ModuleState, step: str, **extra):
         web_steps=WEB_STEPS,
         visibility_choices=_visibility_choices(),
         launch=current_launch(),
+        **_attachments(state),
         **extra,
     )
+
+
+def _upload_folder():
+    return files.upload_folder(current_app.config, current_app.instance_path)
+
+
+def _attachments(state: progress.ModuleState) -> dict:
+    """Each prompt's uploaded files (draft and versions) and the upload hint, for the player."""
+    ids = [p.reflection.id for p in state.prompts.values() if p.reflection is not None]
+    limit = current_app.config["REFLECTION_UPLOAD_MAX_BYTES"]
+    return {
+        "reflection_files": files.files_by_reflection(db.session, ids),
+        "upload_types": ALLOWED_DESCRIPTION,
+        "upload_limit_mb": max(1, limit // (1024 * 1024)),
+    }
+
+
+@blueprint.get("/modules/<slug>/files/<stored_name>")
+def download(slug: str, stored_name: str):
+    """A reflection's file, for its owner or a facilitator it was shared with; otherwise 404."""
+    _module(slug)
+    row, path = files.file_for_download(
+        db.session, current_launch(), slug, stored_name, _upload_folder()
+    )
+    response = send_file(
+        path,
+        mimetype=row.mime,
+        as_attachment=True,
+        download_name=row.original_name,
+        conditional=False,
+        etag=False,
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @blueprint.post("/modules/<slug>/sections/<section_id>/seen")
@@ -143,14 +181,35 @@ def reflection(slug: str, prompt_id: str):
     action = request.form.get("action", SAVE)
     answer = request.form.get("answer", "")
     visibility = request.form.get("visibility", PRIVATE)
+    link = request.form.get("link", "")
+    upload = request.files.get("attachment")
+    written, replaced, error_field = None, [], "answer"
     try:
         progress.set_visibility(db.session, launch, module, prompt_id, visibility)
+        error_field = "link"
+        files.set_link(db.session, launch, module, prompt_id, link)
+        if upload is not None and upload.filename:
+            error_field = "attachment"
+            row, replaced = files.save_upload(
+                db.session,
+                launch,
+                module,
+                prompt_id,
+                upload.stream,
+                upload.filename,
+                folder=_upload_folder(),
+                max_bytes=current_app.config["REFLECTION_UPLOAD_MAX_BYTES"],
+            )
+            written = _upload_folder() / row.stored_name
+        error_field = "answer"
         if action == SUBMIT:
             progress.submit_reflection(db.session, launch, module, prompt_id, answer)
         else:
             progress.save_draft(db.session, launch, module, prompt_id, answer)
     except progress.UnprocessableError as error:
         db.session.rollback()
+        if written is not None:
+            written.unlink(missing_ok=True)
         state = progress.module_state(db.session, launch, module)
         page = _player(
             module,
@@ -158,10 +217,14 @@ def reflection(slug: str, prompt_id: str):
             REFLECTION_STEP,
             error_prompt=prompt_id,
             error_message=error.message,
+            error_field=error_field,
             typed={prompt_id: answer},
+            typed_link={prompt_id: link},
         )
         return page, error.status
     db.session.commit()
+    for path in replaced:
+        path.unlink(missing_ok=True)
     return redirect(
         url_for(
             "modules.module",

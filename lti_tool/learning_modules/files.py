@@ -1,0 +1,199 @@
+"""Files and links attached to a learner's reflection, and who may download them.
+
+An upload is read up to the configured size limit, its type is sniffed from the bytes
+(`domain_files.sniff`), and it is written atomically under the upload folder as a random token; no
+user input reaches a path. The file belongs to the draft (`version_number` None) until the
+reflection is submitted, when it is frozen with that version (`progress.submit_reflection`).
+
+A file is opened for download only by its owner in the same course, or by a facilitator of that
+course when the version it was submitted with is shared with facilitators; anyone else gets 404,
+so a stored name reveals nothing. Services flush; the view commits once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+import tempfile
+from pathlib import Path
+from typing import BinaryIO
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lti_tool.errors import NotFoundError
+from lti_tool.learning_modules.domain import Module
+from lti_tool.learning_modules.domain_files import is_https_url, safe_display_name, sniff
+from lti_tool.learning_modules.models import (
+    FACILITATOR,
+    Reflection,
+    ReflectionFile,
+    ReflectionVersion,
+)
+from lti_tool.learning_modules.progress import UnprocessableError, _own_reflection, require_course
+from lti_tool.lti.launch import LaunchContext
+
+STORED_NAME = re.compile(r"^[0-9a-f]{40}\.[a-z0-9]{2,5}$")
+
+
+class FileTooLargeError(UnprocessableError):
+    status = 413
+    code = "file-too-large"
+
+
+def upload_folder(config: dict, instance_path: str) -> Path:
+    """Where uploads live: UPLOAD_FOLDER, or `<instance folder>/uploads` (never the web root)."""
+    return Path(config.get("UPLOAD_FOLDER") or os.path.join(instance_path, "uploads"))
+
+
+def _write_atomically(folder: Path, name: str, data: bytes) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".upload-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _draft_files(session: Session, reflection: Reflection) -> list[ReflectionFile]:
+    return list(
+        session.scalars(
+            select(ReflectionFile).where(
+                ReflectionFile.reflection_id == reflection.id,
+                ReflectionFile.version_number.is_(None),
+            )
+        )
+    )
+
+
+def save_upload(
+    session: Session,
+    launch: LaunchContext,
+    module: Module,
+    prompt_id: str,
+    stream: BinaryIO,
+    filename: str | None,
+    *,
+    folder: Path,
+    max_bytes: int,
+) -> tuple[ReflectionFile, list[Path]]:
+    """Store an upload as the draft's file, replacing an earlier draft file.
+
+    Returns the new row and the paths of files the caller deletes after committing (the replaced
+    draft file). Nothing is written when the file is too large or not an accepted type.
+    """
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise FileTooLargeError(
+            _l(
+                "This file is larger than %(limit)d MB. Choose a smaller file.",
+                limit=max(1, max_bytes // (1024 * 1024)),
+            )
+        )
+    if not data:
+        raise UnprocessableError(_l("This file is empty. Choose another file."), code="empty-file")
+    sniffed = sniff(data)
+    if sniffed is None:
+        raise UnprocessableError(
+            _l(
+                "This file's content is not an accepted type. Upload a PDF, an image (PNG, JPEG, "
+                "GIF, WebP), an office document (Word, Excel, PowerPoint, OpenDocument) or an "
+                "audio file (MP3, M4A, WAV, Ogg)."
+            ),
+            code="file-type-refused",
+        )
+    mime, extension = sniffed
+    reflection = _own_reflection(session, launch, module, prompt_id)
+    replaced = []
+    for old in _draft_files(session, reflection):
+        replaced.append(folder / old.stored_name)
+        session.delete(old)
+    stored_name = f"{secrets.token_hex(20)}.{extension}"
+    _write_atomically(folder, stored_name, data)
+    row = ReflectionFile(
+        reflection_id=reflection.id,
+        version_number=None,
+        original_name=safe_display_name(filename),
+        stored_name=stored_name,
+        mime=mime,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+    session.add(row)
+    session.flush()
+    return row, replaced
+
+
+def set_link(
+    session: Session, launch: LaunchContext, module: Module, prompt_id: str, url: str
+) -> Reflection:
+    """The draft's optional link: an https address, or nothing when `url` is blank."""
+    url = (url or "").strip()
+    if url and not is_https_url(url):
+        raise UnprocessableError(
+            _l("Enter a full web address that starts with https://, or leave the link empty."),
+            code="invalid-link",
+        )
+    reflection = _own_reflection(session, launch, module, prompt_id)
+    reflection.link_url = url or None
+    session.flush()
+    return reflection
+
+
+def files_by_reflection(session: Session, reflection_ids: list[int]) -> dict[int, list]:
+    """Every file of these reflections, grouped by reflection id (draft and versions)."""
+    found: dict[int, list[ReflectionFile]] = {}
+    if not reflection_ids:
+        return found
+    rows = session.scalars(
+        select(ReflectionFile)
+        .where(ReflectionFile.reflection_id.in_(reflection_ids))
+        .order_by(ReflectionFile.uploaded_at, ReflectionFile.id)
+    )
+    for row in rows:
+        found.setdefault(row.reflection_id, []).append(row)
+    return found
+
+
+def file_for_download(
+    session: Session, launch: LaunchContext, slug: str, stored_name: str, folder: Path
+) -> tuple[ReflectionFile, Path]:
+    """The file and its path if this launch may download it; otherwise NotFoundError."""
+    missing = NotFoundError(_l("There is no file at this address."), code="file-not-found")
+    if launch.context_pk is None or not STORED_NAME.match(stored_name):
+        raise missing
+    row = session.scalar(
+        select(ReflectionFile)
+        .join(Reflection, Reflection.id == ReflectionFile.reflection_id)
+        .where(
+            ReflectionFile.stored_name == stored_name,
+            Reflection.module_slug == slug,
+            Reflection.context_id == require_course(launch),
+        )
+    )
+    if row is None:
+        raise missing
+    reflection = row.reflection
+    allowed = reflection.user_id == launch.user_pk
+    if not allowed and launch.is_facilitator and row.version_number is not None:
+        visibility = session.scalar(
+            select(ReflectionVersion.visibility).where(
+                ReflectionVersion.reflection_id == reflection.id,
+                ReflectionVersion.number == row.version_number,
+            )
+        )
+        allowed = visibility == FACILITATOR
+    path = folder / row.stored_name
+    if not allowed or not path.is_file():
+        raise missing
+    return row, path
