@@ -128,6 +128,7 @@ def _register_blueprints(app: Flask) -> None:
     from lti_tool.home.views import course
     from lti_tool.learning_modules.deep_link_views import blueprint as deep_link
     from lti_tool.learning_modules.views import blueprint as modules
+    from lti_tool.learning_modules.views_assignment import blueprint as assignments
     from lti_tool.lti.views import blueprint as lti
     from lti_tool.mentoring_web.views import blueprint as mentoring_web
 
@@ -135,6 +136,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(home)
     app.register_blueprint(course)
     app.register_blueprint(modules)
+    app.register_blueprint(assignments)
     app.register_blueprint(deep_link)
     app.register_blueprint(mentoring_web)
     app.register_blueprint(grades)

@@ -8,9 +8,9 @@ text it was given on. The same learner in two courses has separate rows.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lti_tool.db import utcnow
@@ -100,3 +100,25 @@ class ReflectionFile(db.Model):
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     reflection: Mapped[Reflection] = relationship()
+
+
+class ModuleAssignment(db.Model):
+    """A module a facilitator assigned in one course: required or optional, with a soft due date.
+
+    One row per (course context, module); learners see assigned modules first (`domain_assignment`).
+    """
+
+    __tablename__ = "lm_module_assignment"
+    __table_args__ = (UniqueConstraint("context_id", "module_slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    context_id: Mapped[int] = mapped_column(
+        ForeignKey("lti_context.id", ondelete="CASCADE"), index=True
+    )
+    module_slug: Mapped[str] = mapped_column(String(80))
+    required: Mapped[bool] = mapped_column(Boolean, default=False)
+    due_on: Mapped[date | None]
+    assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
+    assigned_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lti_user.id", ondelete="SET NULL")
+    )

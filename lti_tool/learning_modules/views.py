@@ -19,8 +19,8 @@ from flask_babel import gettext as _
 
 from lti_tool.errors import NotFoundError
 from lti_tool.extensions import db
+from lti_tool.learning_modules import assignments, files, progress
 from lti_tool.learning_modules import catalogue as content
-from lti_tool.learning_modules import files, progress
 from lti_tool.learning_modules.domain import WEB_STEPS, Catalogue, Module
 from lti_tool.learning_modules.domain_files import ALLOWED_DESCRIPTION
 from lti_tool.learning_modules.domain_progress import (
@@ -71,8 +71,18 @@ def index():
         if launch.context_pk is not None
         else {}
     )
+    assigned, library = (
+        assignments.learner_view(db.session, launch, catalogue, statuses)
+        if launch.context_pk is not None
+        else ((), ())
+    )
     return render_template(
-        "learning_modules/catalogue.html", catalogue=catalogue, launch=launch, statuses=statuses
+        "learning_modules/catalogue.html",
+        catalogue=catalogue,
+        launch=launch,
+        statuses=statuses,
+        assigned=assigned,
+        library=library,
     )
 
 

@@ -1,0 +1,106 @@
+"""The facilitator's assignment page, bound to a launch (`/l/<launch_id>/modules/assign`).
+
+- `GET /modules/assign` every module, grouped by pathway, with "Assigned", required or optional and
+  a due date; a confirmation after a save;
+- `POST /modules/assign` saves the rows listed in the form (hidden `module` fields), then, when an
+  "Assign this pathway" button was pressed, assigns that pathway's modules too. A due date that is
+  not a date re-shows the form with the error and saves nothing. CSRF-checked, answered with a 303.
+
+Only facilitators reach either (403 otherwise). Learners see the result on the catalogue page.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from lti_tool.extensions import db
+from lti_tool.learning_modules import assignments
+from lti_tool.learning_modules import catalogue as content
+from lti_tool.learning_modules.domain import Catalogue
+from lti_tool.learning_modules.domain_assignment import grouped_by_pathway, parse_due_date
+from lti_tool.lti.binding import current_launch, launch_blueprint, roles_required
+from lti_tool.lti.roles import ToolRole
+
+blueprint = launch_blueprint("assignments", __name__)
+
+REQUIRED, OPTIONAL = "required", "optional"
+
+
+def _catalogue() -> Catalogue:
+    return content.catalogue_of(current_app)
+
+
+def _groups(catalogue: Catalogue):
+    groups = grouped_by_pathway(
+        [(p.key, p.slugs) for p in catalogue.pathways], [m.slug for m in catalogue.modules]
+    )
+    return [
+        (catalogue.pathway(key) if key else None, [catalogue.get(slug) for slug in slugs])
+        for key, slugs in groups
+    ]
+
+
+def _rows_from(assigned: dict) -> dict[str, dict[str, object]]:
+    return {
+        slug: {
+            "assigned": True,
+            "required": row.required,
+            "due": row.due_on.isoformat() if row.due_on else "",
+        }
+        for slug, row in assigned.items()
+    }
+
+
+def _page(rows: dict, errors: dict[str, str] | None = None, saved: bool = False):
+    catalogue = _catalogue()
+    return render_template(
+        "learning_modules/assign.html",
+        catalogue=catalogue,
+        groups=_groups(catalogue),
+        rows=rows,
+        errors=errors or {},
+        saved=saved,
+        launch=current_launch(),
+    )
+
+
+@blueprint.get("/modules/assign")
+@roles_required(ToolRole.FACILITATOR)
+def assign_page():
+    assigned = assignments.list_for_course(db.session, current_launch())
+    return _page(_rows_from(assigned), saved=request.args.get("saved") == "1")
+
+
+@blueprint.post("/modules/assign")
+@roles_required(ToolRole.FACILITATOR)
+def assign_save():
+    launch = current_launch()
+    catalogue = _catalogue()
+    choices: dict[str, assignments.Choice] = {}
+    typed: dict[str, dict[str, object]] = {}
+    errors: dict[str, str] = {}
+    for slug in dict.fromkeys(request.form.getlist("module")):
+        if catalogue.get(slug) is None:
+            continue
+        is_assigned = request.form.get(f"assigned-{slug}") == "on"
+        required = request.form.get(f"required-{slug}") == REQUIRED
+        due_text = request.form.get(f"due-{slug}", "")
+        typed[slug] = {"assigned": is_assigned, "required": required, "due": due_text}
+        try:
+            due_on = parse_due_date(due_text)
+        except ValueError:
+            errors[slug] = _(
+                "Enter the due date as a date, for example 2026-03-31, or leave it empty."
+            )
+            continue
+        choices[slug] = assignments.Choice(is_assigned, required, due_on)
+    if errors:
+        rows = {**_rows_from(assignments.list_for_course(db.session, launch)), **typed}
+        return _page(rows, errors=errors), 422
+    assignments.save_choices(db.session, launch, catalogue, choices)
+    pathway = request.form.get("assign_pathway")
+    if pathway:
+        assignments.assign_pathway(db.session, launch, catalogue, pathway)
+    db.session.commit()
+    return redirect(url_for("assignments.assign_page", saved="1"), code=303)
