@@ -122,3 +122,24 @@ class ModuleAssignment(db.Model):
     assigned_by_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("lti_user.id", ondelete="SET NULL")
     )
+
+
+class Feedback(db.Model):
+    """A facilitator's growth-oriented feedback on one submitted version (M14's structure: a
+    strength noticed, a question, a next step). Written once; the version is then *reviewed*
+    (`reviewed_at`). Text is sanitised with the reflections' allow-list before it is stored."""
+
+    __tablename__ = "lm_feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reflection_version_id: Mapped[int] = mapped_column(
+        ForeignKey("lm_reflection_version.id", ondelete="CASCADE"), index=True
+    )
+    author_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lti_user.id", ondelete="SET NULL")
+    )
+    strength: Mapped[str] = mapped_column(Text)
+    question: Mapped[str] = mapped_column(Text, default="")
+    next_step: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reviewed_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,257 @@
+"""A facilitator's review of the reflections shared with them, and the learner's view of it.
+
+Facilitator functions refuse any other role and read only this launch's course, and only
+versions whose learner chose to share them with the facilitator (`visibility == facilitator`):
+a private version is "not found", exactly like one that does not exist or belongs to another
+course. Learners read only the feedback on their own versions. Services flush; views commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import Session
+
+from lti_tool.db import utcnow
+from lti_tool.errors import ForbiddenError, NotFoundError
+from lti_tool.learning_modules.domain import Module
+from lti_tool.learning_modules.domain_feedback import feedback_problems, is_reviewed
+from lti_tool.learning_modules.models import FACILITATOR, Feedback, Reflection, ReflectionVersion
+from lti_tool.learning_modules.progress import (
+    UnprocessableError,
+    require_course,
+    sanitise_answer,
+)
+from lti_tool.lti.launch import LaunchContext
+from lti_tool.lti.models import User
+
+PROBLEM_MESSAGES = {
+    "required": _l("Name a strength you noticed in this reflection."),
+    "question-or-next-step": _l("Add an open question, a next step, or both."),
+    "too-long": _l("This part is too long. Shorten it and send again."),
+}
+
+
+class FeedbackError(UnprocessableError):
+    code = "invalid-feedback"
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__(next(iter(problems.values())))
+        self.problems = problems  # field → message
+
+
+@dataclass(frozen=True)
+class SharedSubmission:
+    version_id: int
+    number: int
+    prompt_id: str
+    learner_name: str
+    learner_id: int
+    submitted_at: datetime
+    reviewed_at: datetime | None
+
+    @property
+    def reviewed(self) -> bool:
+        return self.reviewed_at is not None
+
+
+def require_facilitator(launch: LaunchContext) -> int:
+    if not launch.is_facilitator:
+        raise ForbiddenError(_l("Only a facilitator of this course can review reflections."))
+    return require_course(launch)
+
+
+def _name(user: User | None) -> str:
+    if user is None:
+        return str(_l("A learner"))
+    full = " ".join(p for p in (user.given_name, user.family_name) if p)
+    return user.name or full or str(_l("A learner"))
+
+
+def _latest_numbers():
+    return (
+        select(
+            ReflectionVersion.reflection_id,
+            func.max(ReflectionVersion.number).label("number"),
+        )
+        .group_by(ReflectionVersion.reflection_id)
+        .subquery()
+    )
+
+
+def shared_submissions(
+    session: Session, launch: LaunchContext, module_slug: str
+) -> list[SharedSubmission]:
+    """The latest submitted version of each shared reflection in this course's module, with its
+    learner and whether it was reviewed; unreviewed first, oldest first. One query."""
+    context_pk = require_facilitator(launch)
+    latest = _latest_numbers()
+    reviewed_at = (
+        select(func.max(Feedback.reviewed_at))
+        .where(Feedback.reflection_version_id == ReflectionVersion.id)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(ReflectionVersion, Reflection.prompt_id, User, reviewed_at.label("reviewed_at"))
+        .join(Reflection, ReflectionVersion.reflection_id == Reflection.id)
+        .join(
+            latest,
+            and_(
+                latest.c.reflection_id == ReflectionVersion.reflection_id,
+                latest.c.number == ReflectionVersion.number,
+            ),
+        )
+        .join(User, User.id == Reflection.user_id)
+        .where(
+            Reflection.context_id == context_pk,
+            Reflection.module_slug == module_slug,
+            Reflection.visibility == FACILITATOR,
+            ReflectionVersion.visibility == FACILITATOR,
+        )
+    ).all()
+    found = [
+        SharedSubmission(
+            version_id=version.id,
+            number=version.number,
+            prompt_id=prompt_id,
+            learner_name=_name(user),
+            learner_id=user.id,
+            submitted_at=version.submitted_at,
+            reviewed_at=reviewed,
+        )
+        for version, prompt_id, user, reviewed in rows
+    ]
+    return sorted(found, key=lambda s: (s.reviewed, s.submitted_at, s.version_id))
+
+
+@dataclass(frozen=True)
+class SharedVersion:
+    version: ReflectionVersion
+    reflection: Reflection
+    learner_name: str
+    is_latest: bool
+    feedback: list[Feedback]
+
+
+def shared_version(
+    session: Session, launch: LaunchContext, module_slug: str, version_id: int
+) -> SharedVersion:
+    """One version shared with the facilitators of this course; 404 for anything else."""
+    context_pk = require_facilitator(launch)
+    row = session.execute(
+        select(ReflectionVersion, Reflection, User)
+        .join(Reflection, ReflectionVersion.reflection_id == Reflection.id)
+        .join(User, User.id == Reflection.user_id)
+        .where(
+            ReflectionVersion.id == version_id,
+            Reflection.context_id == context_pk,
+            Reflection.module_slug == module_slug,
+            Reflection.visibility == FACILITATOR,
+            ReflectionVersion.visibility == FACILITATOR,
+        )
+    ).first()
+    if row is None:
+        raise NotFoundError(
+            _l("There is no shared reflection at this address."), code="reflection-not-found"
+        )
+    version, reflection, user = row
+    latest = session.scalar(
+        select(func.max(ReflectionVersion.number)).where(
+            ReflectionVersion.reflection_id == reflection.id
+        )
+    )
+    feedback = list(
+        session.scalars(
+            select(Feedback)
+            .where(Feedback.reflection_version_id == version.id)
+            .order_by(Feedback.created_at, Feedback.id)
+        )
+    )
+    return SharedVersion(version, reflection, _name(user), version.number == latest, feedback)
+
+
+def give_feedback(
+    session: Session,
+    launch: LaunchContext,
+    module_slug: str,
+    version_id: int,
+    *,
+    strength: str,
+    question: str,
+    next_step: str,
+) -> Feedback:
+    """Record feedback on a shared version (sanitised) and so mark it reviewed."""
+    shared = shared_version(session, launch, module_slug, version_id)
+    cleaned = {
+        "strength": sanitise_answer(strength or ""),
+        "question": sanitise_answer(question or ""),
+        "next_step": sanitise_answer(next_step or ""),
+    }
+    problems = feedback_problems(**cleaned)
+    if problems:
+        raise FeedbackError({p.field: str(PROBLEM_MESSAGES[p.code]) for p in problems})
+    now = utcnow()
+    feedback = Feedback(
+        reflection_version_id=shared.version.id,
+        author_user_id=launch.user_pk,
+        created_at=now,
+        reviewed_at=now,
+        **cleaned,
+    )
+    session.add(feedback)
+    session.flush()
+    return feedback
+
+
+def feedback_for_me(
+    session: Session, launch: LaunchContext, module_slug: str
+) -> dict[int, list[Feedback]]:
+    """Feedback on this learner's own versions in this course's module, by version id."""
+    context_pk = require_course(launch)
+    rows = session.scalars(
+        select(Feedback)
+        .join(ReflectionVersion, Feedback.reflection_version_id == ReflectionVersion.id)
+        .join(Reflection, ReflectionVersion.reflection_id == Reflection.id)
+        .where(
+            Reflection.user_id == launch.user_pk,
+            Reflection.context_id == context_pk,
+            Reflection.module_slug == module_slug,
+        )
+        .order_by(Feedback.created_at, Feedback.id)
+    )
+    found: dict[int, list[Feedback]] = {}
+    for feedback in rows:
+        found.setdefault(feedback.reflection_version_id, []).append(feedback)
+    return found
+
+
+def module_reviewed(
+    session: Session, launch: LaunchContext, module: Module, learner_pk: int | None = None
+) -> bool:
+    """The module is reviewed for this learner (by default the launch's user): the latest
+    submitted version of every prompt has feedback. One query."""
+    context_pk = require_course(launch)
+    latest = _latest_numbers()
+    has_feedback = exists().where(Feedback.reflection_version_id == ReflectionVersion.id)
+    rows = session.execute(
+        select(Reflection.prompt_id, ReflectionVersion.id, has_feedback)
+        .join(Reflection, ReflectionVersion.reflection_id == Reflection.id)
+        .join(
+            latest,
+            and_(
+                latest.c.reflection_id == ReflectionVersion.reflection_id,
+                latest.c.number == ReflectionVersion.number,
+            ),
+        )
+        .where(
+            Reflection.user_id == (launch.user_pk if learner_pk is None else learner_pk),
+            Reflection.context_id == context_pk,
+            Reflection.module_slug == module.slug,
+        )
+    ).all()
+    latest_by_prompt = {prompt: version_id for prompt, version_id, _ in rows}
+    reviewed = {version_id for _, version_id, done in rows if done}
+    return is_reviewed([p.id for p in module.prompts], latest_by_prompt, reviewed)
