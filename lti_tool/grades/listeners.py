@@ -14,8 +14,8 @@ from flask import Flask, Response, g
 
 from lti_tool.extensions import db
 from lti_tool.grades.models import ScoreRecord
-from lti_tool.grades.services import deliver_after_commit, record_completion
-from lti_tool.learning_modules.events import module_completed
+from lti_tool.grades.services import deliver_after_commit, mark_reviewed, record_completion
+from lti_tool.learning_modules.events import module_completed, module_reviewed
 
 
 def _record_on_completion(sender: Any, **event: Any) -> None:
@@ -24,7 +24,24 @@ def _record_on_completion(sender: Any, **event: Any) -> None:
         event["launch"],
         event["module_slug"],
         label=event.get("module_title") or None,
+        awaiting_review=event.get("awaiting_review", False),
     )
+    _deliver_later(record)
+
+
+def _record_on_review(sender: Any, **event: Any) -> None:
+    launch = event["launch"]
+    record = mark_reviewed(
+        event["session"],
+        platform_pk=launch.platform_pk,
+        context_pk=launch.context_pk,
+        user_pk=event["learner_pk"],
+        module_slug=event["module_slug"],
+    )
+    _deliver_later(record)
+
+
+def _deliver_later(record: ScoreRecord | None) -> None:
     if record is not None:
         g.setdefault("scores_to_deliver", []).append(record.id)
 
@@ -37,4 +54,5 @@ def _deliver_after_commit(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     module_completed.connect(_record_on_completion)
+    module_reviewed.connect(_record_on_review)
     app.after_request(_deliver_after_commit)

@@ -49,13 +49,16 @@ def record_completion(
     *,
     label: str | None = None,
     now: datetime | None = None,
+    awaiting_review: bool = False,
 ) -> ScoreRecord | None:
     """Record that the launch's learner completed `module_slug` (score 1 of 1), to send later.
 
     Returns None (and records nothing) when the launch has no course, user link or AGS score
     scope. Idempotent: one record per (platform, course, learner, module); a newer completion
     replaces a record still waiting, and one already delivered with the same score is left alone.
-    `label` is the module title, used if the tool has to create the line item.
+    `label` is the module title, used if the tool has to create the line item. With
+    `awaiting_review` the score goes as PendingManual: a facilitator's review is still to come
+    (`mark_reviewed` sends it again as FullyGraded).
     """
     ags = launch.ags
     if (
@@ -83,10 +86,13 @@ def record_completion(
             module_slug=module_slug,
         )
         session.add(record)
-    elif (
-        record.status == Status.DELIVERED
+    grading = "PendingManual" if awaiting_review else "FullyGraded"
+    if (
+        record.id is not None
+        and record.status == Status.DELIVERED
         and record.score_given == score_given
         and record.score_maximum == score_maximum
+        and record.grading_progress == grading
     ):
         return record
     record.user_sub = launch.sub
@@ -97,15 +103,43 @@ def record_completion(
     if ags.lineitem_url or record.lineitem_url is None:
         record.lineitem_url = ags.lineitem_url
     record.score_given, record.score_maximum = score_given, score_maximum
-    record.activity_progress, record.grading_progress = "Completed", "FullyGraded"
+    record.activity_progress, record.grading_progress = "Completed", grading
+    _send_again(record, moment)
+    session.flush()
+    return record
+
+
+def mark_reviewed(
+    session: Session, *, platform_pk: int, context_pk: int, user_pk: int, module_slug: str
+) -> ScoreRecord | None:
+    """The facilitator reviewed a completed module: send its score again as FullyGraded.
+
+    Nothing when no completion score was recorded (no gradebook for this link) or it already says
+    FullyGraded. The score stays 1 of 1: reflections get feedback, never a rubric mark.
+    """
+    record = session.scalar(
+        select(ScoreRecord).where(
+            ScoreRecord.platform_id == platform_pk,
+            ScoreRecord.context_id == context_pk,
+            ScoreRecord.user_id == user_pk,
+            ScoreRecord.module_slug == module_slug,
+        )
+    )
+    if record is None or record.grading_progress == "FullyGraded":
+        return None
+    record.grading_progress = "FullyGraded"
+    _send_again(record, _naive_utc(utcnow()))
+    session.flush()
+    return record
+
+
+def _send_again(record: ScoreRecord, moment: datetime) -> None:
     record.timestamp = moment
     record.status = Status.PENDING
     record.attempts = 0
     record.next_attempt_at = moment
     record.last_error = None
     record.delivered_at = None
-    session.flush()
-    return record
 
 
 def deliver_pending(

@@ -213,7 +213,13 @@ def _complete_if_done(session: Session, launch: LaunchContext, module: Module) -
         return False
     progress.completed_at = utcnow()
     session.flush()
-    events.on_module_completed(session, launch, module.slug, module.title)
+    events.on_module_completed(
+        session,
+        launch,
+        module.slug,
+        module.title,
+        awaiting_review=any(r.visibility == "facilitator" for r in reflections),
+    )
     return True
 
 

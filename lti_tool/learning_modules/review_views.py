@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 
 from lti_tool.errors import NotFoundError
 from lti_tool.extensions import db
-from lti_tool.learning_modules import review
+from lti_tool.learning_modules import events, review
 from lti_tool.learning_modules.catalogue import catalogue_of
 from lti_tool.learning_modules.domain import Module
 from lti_tool.learning_modules.domain_feedback import FIELDS, gentle_warnings
@@ -107,5 +107,8 @@ def send_feedback(slug: str, version_id: int):
         shared = review.shared_version(db.session, launch, slug, version_id)
         page = _composer(module, shared, typed=typed, problems=error.problems)
         return page, error.status
+    learner_pk = shared.reflection.user_id
+    if review.module_reviewed(db.session, launch, module, learner_pk=learner_pk):
+        events.on_module_reviewed(db.session, launch, slug, learner_pk)
     db.session.commit()
     return redirect(url_for("review.review_list", slug=slug, sent=version_id), code=303)

@@ -63,3 +63,38 @@ def test_a_completion_while_the_lms_is_down_is_delivered_later(
     result = app.test_cli_runner().invoke(args=["grades", "deliver"])
     assert result.exit_code == 0, result.output
     assert len(fake_platform.state.scores) == 1
+
+
+def test_a_shared_reflection_is_graded_pending_then_fully_graded_after_review(
+    app: Flask, client: FlaskClient, fake_platform: FakePlatform
+) -> None:
+    """Completion goes to the gradebook as PendingManual while the facilitator's review is to
+    come; the review sends the same 1/1 again as FullyGraded — feedback, never a rubric mark."""
+    from tests.integration.learning_modules.test_review import send, submit_all, version_ids
+
+    base = launch(fake_platform, client, "priya")
+    submit_all(client, base, "Ce que j’ai appris", visibility="facilitator")
+    for section in MODULE.sections:
+        see_section(client, base, section.id)
+    first = fake_platform.state.scores[-1].score
+    assert (first["gradingProgress"], first["scoreGiven"]) == ("PendingManual", 1)
+
+    facilitator = app.test_client()
+    facilitator_base = launch(fake_platform, facilitator, "amelie")
+    for version_id in version_ids(app):
+        response = send(
+            facilitator,
+            facilitator_base,
+            version_id,
+            strength="Des exemples précis.",
+            question="Qu’essaierez-vous ensuite ?",
+        )
+        assert response.status_code == 303
+
+    scores = fake_platform.state.scores
+    assert len(scores) == 2
+    assert (scores[-1].score["gradingProgress"], scores[-1].score["scoreGiven"]) == (
+        "FullyGraded",
+        1,
+    )
+    assert scores[-1].score["userId"] == fake_platform.member("priya").sub
