@@ -42,3 +42,41 @@ def test_the_catalogue_and_a_module_are_accessible(served_tool, browser, locale)
     tool.get_by_role("heading", level=1, name="Creating a Mentoring Web").wait_for()
     assert_no_violations(tool)
     context.close()
+
+
+def _launch(browser, served_tool, user: str):  # noqa: F811
+    context = browser.new_context(viewport={"width": 480, "height": 800})
+    page = context.new_page()
+    page.goto(served_tool + "/dev-platform/")
+    page.locator(f"button[formaction*='{user}']").first.click()
+    frame = page.frame(name="tool-frame")
+    frame.wait_for_url("**/l/*/", timeout=10_000)
+    tool = context.new_page()
+    return context, tool, frame.url
+
+
+def test_the_player_reflection_form_and_facilitator_pages_are_accessible(served_tool, browser):  # noqa: F811
+    context, tool, base = _launch(browser, served_tool, "priya")
+    tool.goto(base + "modules/scaling-questions")
+    assert_no_violations(tool)
+    for _ in range(10):  # "Next" through the sections, by the real buttons
+        button = tool.get_by_role("button", name="Next")
+        if button.count() == 0:
+            break
+        button.first.click()
+    tool.goto(base + "modules/scaling-questions?reflection")
+    assert tool.locator("textarea").count() >= 1
+    assert_no_violations(tool)
+    context.close()
+
+    context, tool, base = _launch(browser, served_tool, "amelie")
+    tool.goto(base + "modules/assign")
+    tool.get_by_role("heading", level=1).wait_for()
+    assert_no_violations(tool)
+    tool.goto(base + "modules/scaling-questions/review")
+    tool.get_by_role("heading", level=1).wait_for()
+    assert_no_violations(tool)
+    tool.goto(base + "grades/")
+    tool.get_by_role("heading", level=1).wait_for()
+    assert_no_violations(tool)
+    context.close()
