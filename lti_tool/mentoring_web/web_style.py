@@ -82,6 +82,9 @@ def fit_text(text: str, width: float, max_lines: int = 1) -> tuple[str, ...]:
             continue
         while len(word) > 1 and text_width(word) > width:  # a long word breaks where it must
             cut = max(n for n in range(1, len(word)) if text_width(word[:n]) <= width or n == 1)
+            hyphen = word.rfind("-", 0, cut)
+            if hyphen > 0:  # "Vice-" / "principal" reads better than "Vice-princip" / "al"
+                cut = hyphen + 1
             lines.append(word[:cut])
             word = word[cut:]
         lines.append(word)

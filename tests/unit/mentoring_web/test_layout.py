@@ -282,3 +282,9 @@ def test_legend_lists_families_present_and_line_styles_in_use():
     assert legend.top == 640
     assert set(TEXTS) >= {"strength", "planned", "dormant", "mutual", "i_support", "me"}
     assert layout_legend(layout_web(WebFacts(centre=CentreCard())), {}).height == 0
+
+
+def test_a_long_hyphenated_word_breaks_after_its_hyphen() -> None:
+    from lti_tool.mentoring_web.web_style import fit_text
+
+    assert fit_text("Vice-principal", 6, 2) == ("Vice-", "principal")
