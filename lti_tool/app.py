@@ -132,6 +132,7 @@ def _register_blueprints(app: Flask) -> None:
     from lti_tool.learning_modules.views_assignment import blueprint as assignments
     from lti_tool.lti.views import blueprint as lti
     from lti_tool.mentoring_web.views import blueprint as mentoring_web
+    from lti_tool.rosters import models as _roster_models  # noqa: F401 - until its views land
 
     app.register_blueprint(lti)
     app.register_blueprint(home)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lti_tool.db import utcnow
@@ -50,6 +50,9 @@ class Reflection(db.Model):
     prompt_id: Mapped[str] = mapped_column(String(80))
     draft_html: Mapped[str] = mapped_column(Text, default="")
     visibility: Mapped[str] = mapped_column(String(20), default=PRIVATE)
+    # Separate from `visibility`: a learner may share with their mentors (the people the LMS names
+    # in role_scope_mentor) and not with the facilitators, keeping mentoring apart from appraisal.
+    shared_with_mentors: Mapped[bool] = mapped_column(default=False, server_default=false())
     link_url: Mapped[str | None] = mapped_column(String(2000))  # optional https link
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -74,6 +77,7 @@ class ReflectionVersion(db.Model):
     number: Mapped[int] = mapped_column(Integer)
     html: Mapped[str] = mapped_column(Text)
     visibility: Mapped[str] = mapped_column(String(20))
+    shared_with_mentors: Mapped[bool] = mapped_column(default=False, server_default=false())
     link_url: Mapped[str | None] = mapped_column(String(2000))
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -105,8 +105,21 @@ class Context(db.Model):
     deployment: Mapped[Deployment] = relationship()
 
 
+MEMBER_ACTIVE = "active"
+MEMBER_INACTIVE = "inactive"
+MEMBER_DELETED = "deleted"
+MEMBER_STATUSES = (MEMBER_ACTIVE, MEMBER_INACTIVE, MEMBER_DELETED)
+
+
 class Membership(db.Model):
-    """A user's place in a context: the LTI roles as sent, and the tool role they map to."""
+    """A user's place in a context: the LTI roles as sent, and the tool role they map to.
+
+    A membership comes from a launch or from the course roster (Names and Role Provisioning): a
+    person the roster lists who never launched has `last_launch_at` None. `status` is the roster's
+    word for them (NRPS 2.0 §2.3: Active, Inactive, Deleted; a full roster that no longer lists
+    someone counts as Deleted). Rows are never deleted for it, so a learner's work survives being
+    dropped from a course and re-enrolled; lists of the course show active members.
+    """
 
     __tablename__ = "lti_membership"
     __table_args__ = (UniqueConstraint("context_id", "user_id"),)
@@ -118,6 +131,8 @@ class Membership(db.Model):
     lti_roles: Mapped[list[str]] = mapped_column(JSON, default=list)
     mentee_subs: Mapped[list[str]] = mapped_column(JSON, default=list)
     last_launch_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(20), default=MEMBER_ACTIVE, server_default="active")
+    roster_seen_at: Mapped[datetime | None]  # when the LMS roster last listed them
 
     context: Mapped[Context] = relationship()
     user: Mapped[User] = relationship()

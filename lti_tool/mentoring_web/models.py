@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lti_tool.db import utcnow
@@ -33,6 +33,8 @@ class WebOwner(db.Model):
     quiet_victories: Mapped[list[str]] = mapped_column(JSON, default=list)
     goals: Mapped[list[str]] = mapped_column(JSON, default=list)
     shared_with_facilitators: Mapped[bool] = mapped_column(default=False)
+    # The mentors the LMS names for this person (role_scope_mentor) may see the web too.
+    shared_with_mentors: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

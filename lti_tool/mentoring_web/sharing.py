@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from lti_tool.errors import ForbiddenError, NotFoundError
 from lti_tool.lti.launch import LaunchContext
-from lti_tool.lti.models import Membership, User
+from lti_tool.lti.models import MEMBER_ACTIVE, Membership, User
 from lti_tool.lti.roles import ToolRole
 from lti_tool.mentoring_web import domain
 from lti_tool.mentoring_web.facts import Band, WebFacts, WebScoreAndFacts
@@ -124,7 +124,7 @@ def cohort_figures(
 
 
 def _webs_in(context_pk: int) -> Select[WebOwner]:
-    """Webs of this course whose owner is still a member of it, with their strands."""
+    """Webs of this course whose owner is still an active member of it, with their strands."""
     return (
         select(WebOwner)
         .join(
@@ -134,7 +134,7 @@ def _webs_in(context_pk: int) -> Select[WebOwner]:
                 Membership.user_id == WebOwner.user_id,
             ),
         )
-        .where(WebOwner.context_id == context_pk)
+        .where(WebOwner.context_id == context_pk, Membership.status == MEMBER_ACTIVE)
         .options(selectinload(WebOwner.strands))
         .order_by(WebOwner.id)
     )
