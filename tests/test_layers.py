@@ -27,6 +27,7 @@ PURE_MODULES = {
     "lti_tool.mentoring_web.layout",
     "lti_tool.mentoring_web.legend",
     "lti_tool.mentoring_web.web_style",
+    "lti_tool.mentoring_web.render_cohort_svg",
 }
 REQUEST_GLOBALS = {"request", "session", "g", "abort", "url_for"}
 BELOW_VIEWS = ("services", "domain", "models", "registrations", "keys", "state_store", "jwks_cache")
