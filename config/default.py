@@ -55,3 +55,14 @@ COHORT_MIN_GROUP_SIZE = 5
 REFLECTION_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 UPLOAD_FOLDER = None
 MAX_CONTENT_LENGTH = REFLECTION_UPLOAD_MAX_BYTES + 512 * 1024
+
+# The course roster (Names and Role Provisioning Services). A facilitator's launch syncs it when the
+# last sync is older than ROSTER_MAX_AGE_SECONDS: "background" (after the launch answers), "inline"
+# (before it answers; tests) or "off" (only "Sync now" and `flask rosters sync`). Incremental syncs
+# follow the LMS's `differences` link; a full one runs at least every ROSTER_FULL_SYNC_SECONDS.
+ROSTER_SYNC_ON_LAUNCH = "background"
+ROSTER_MAX_AGE_SECONDS = 12 * 3600
+ROSTER_FULL_SYNC_SECONDS = 7 * 24 * 3600
+ROSTER_RETRY_SECONDS = 600  # after a failed automatic sync, wait this long before the next one
+ROSTER_SYNC_LEASE_SECONDS = 600  # a sync that ran this long is presumed dead; another may start
+ROSTER_PAGE_SIZE = 100  # members per NRPS page asked for (`limit`); the LMS may send fewer

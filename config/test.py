@@ -12,3 +12,4 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_PARTITIONED = False
 DEV_PLATFORM = True
 LOG_LEVEL = "WARNING"
+ROSTER_SYNC_ON_LAUNCH = "inline"  # deterministic: the launch's response waits for the sync

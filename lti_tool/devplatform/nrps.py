@@ -1,12 +1,14 @@
 """Names and Role Provisioning Services 2.0: the course roster, paged with RFC 8288 Link headers.
 
-The default page size is small (2) so a tool that reads only the first page is caught. The last page
-carries `rel="differences"` (NRPS 2.0 §2.4.2), as Canvas and Moodle send for incremental syncs.
+The page size is small (2 by default, and the most it serves whatever `limit` asks) so a tool
+that reads only the first page is caught. The last page
+carries `rel="differences"` (NRPS 2.0 §2.4.2), as Canvas and Moodle send for incremental syncs: it
+lists only the members changed since it was issued, people removed from the course with status
+Deleted, suspended enrolments with Inactive.
 """
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
@@ -44,19 +46,25 @@ def memberships(context_id: str) -> Response:
     if request.args.get("rlid") and platform.state.link(course, request.args["rlid"]) is None:
         return json_error(404, "not_found", _("No such resource link."))
 
-    members = platform.state.members(course)
+    since = request.args.get("since")
+    if since is not None:
+        if not since.isdigit():
+            return json_error(400, "invalid_request", _("Unknown differences link."))
+        members = platform.state.changes_since(course, int(since))
+    else:
+        members = platform.state.members(course)
     role = request.args.get("role")
     if role:
         members = [m for m in members if role in m.roles or any(r.endswith(role) for r in m.roles)]
     base = settings.memberships_url(course.id)
-    chunk, links = paginate(members, base, settings.nrps_page_size)
+    chunk, links = paginate(members, base, settings.nrps_page_size, settings.nrps_page_size)
     if "next" not in links:
-        links["differences"] = f"{base}?since={int(time.time())}"
+        links["differences"] = f"{base}?since={platform.state.roster_version}"
     response = jsonify(
         {
             "id": f"{base}?{request.query_string.decode()}" if request.query_string else base,
             "context": {"id": course.id, "label": course.label, "title": course.title},
-            "members": [_member_json(member) for member in chunk],
+            "members": [_member_json(member, platform.state.status_of(member)) for member in chunk],
         }
     )
     response.mimetype = MEMBERSHIP_CONTAINER
@@ -64,9 +72,9 @@ def memberships(context_id: str) -> Response:
     return response
 
 
-def _member_json(member: Member) -> dict[str, Any]:
+def _member_json(member: Member, status: str) -> dict[str, Any]:
     values = {
-        "status": "Active",
+        "status": status,
         "name": member.name,
         "given_name": member.given_name,
         "family_name": member.family_name,

@@ -60,13 +60,16 @@ def accepts(media_type: str) -> bool:
 
 
 def paginate(
-    items: list[Any], base_url: str, default_limit: int
+    items: list[Any], base_url: str, default_limit: int, max_limit: int | None = None
 ) -> tuple[list[Any], dict[str, str]]:
     """Slice `items` by the `limit` and `page` query args and build the RFC 8288 Link header.
 
-    Query names and values stay as sent: pylti1p3 lower-cases the Link header before following it.
+    A `limit` above `max_limit` is cut down to it, as LMSs cap page sizes (Canvas at 50). Query
+    names and values stay as sent: pylti1p3 lower-cases the Link header before following it.
     """
     limit = _positive_int(request.args.get("limit"), default_limit)
+    if max_limit is not None:
+        limit = min(limit, max_limit)
     page = _positive_int(request.args.get("page"), 1)
     start = (page - 1) * limit
     chunk = items[start : start + limit]

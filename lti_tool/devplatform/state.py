@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -69,6 +69,12 @@ class PlatformState:
     tokens_issued: int = 0
     deep_link_returns: list[DeepLinkReturn] = field(default_factory=list)
     extra_members: list[Member] = field(default_factory=list)
+    # The roster's history, for NRPS `differences` (NRPS 2.0 §2.4.2): every change gets the next
+    # sequence number; a differences URL carries the number it was issued at.
+    roster_version: int = 0
+    member_changes: dict[str, int] = field(default_factory=dict)  # sub → version of last change
+    member_status: dict[str, str] = field(default_factory=dict)  # sub → Inactive (Active if absent)
+    removed_members: dict[str, tuple[Member, int]] = field(default_factory=dict)
     extra_links: list[ResourceLink] = field(default_factory=list)
     requests: list[RecordedRequest] = field(default_factory=list)
     tool_jwks: dict[str, Any] | None = None
@@ -82,12 +88,77 @@ class PlatformState:
 
     def add_member(self, member: Member) -> None:
         """Add someone the LMS knows but who may never have launched the tool (NRPS tests)."""
+        self.add_members([member])
+
+    def add_members(self, members: list[Member]) -> None:
         with self.lock:
-            self.extra_members.append(member)
+            for member in members:
+                self.extra_members.append(member)
+                self.removed_members.pop(member.sub, None)
+                self._changed(member.sub)
+
+    def remove_member(self, course: Course, key: str) -> Member:
+        """Take someone out of the course: gone from the roster, Deleted in its differences."""
+        with self.lock:
+            member = self._existing(course, key)
+            self.extra_members = [m for m in self.extra_members if m.key != key]
+            self._changed(member.sub)
+            self.removed_members[member.sub] = (member, self.roster_version)
+            return member
+
+    def set_member_status(self, course: Course, key: str, status: str) -> None:
+        """Active or Inactive (an enrolment the LMS suspended or concluded)."""
+        with self.lock:
+            member = self._existing(course, key)
+            self.member_status[member.sub] = status
+            self._changed(member.sub)
+
+    def update_member(self, course: Course, key: str, **changes: Any) -> None:
+        """Change someone's roles or names (an LMS edit), as the next roster will show."""
+        with self.lock:
+            member = self._existing(course, key)
+            updated = replace(member, **changes)
+            if member in self.extra_members:
+                self.extra_members = [updated if m is member else m for m in self.extra_members]
+            else:
+                self.extra_members.append(updated)  # overrides the demo course's entry
+            self._changed(member.sub)
+
+    def _existing(self, course: Course, key: str) -> Member:
+        member = self.member(course, key)
+        if member is None:
+            raise KeyError(f"no member {key!r} in the course")
+        return member
+
+    def _changed(self, sub: str) -> None:
+        self.roster_version += 1
+        self.member_changes[sub] = self.roster_version
 
     def members(self, course: Course) -> list[Member]:
+        """The course as it stands: demo members (unless removed or overridden), then extras."""
         with self.lock:
-            return [*course.members, *self.extra_members]
+            extra_subs = {m.sub for m in self.extra_members}
+            base = [
+                m
+                for m in course.members
+                if m.sub not in extra_subs and m.sub not in self.removed_members
+            ]
+            return [*base, *self.extra_members]
+
+    def status_of(self, member: Member) -> str:
+        with self.lock:
+            if member.sub in self.removed_members:
+                return "Deleted"
+            return self.member_status.get(member.sub, "Active")
+
+    def changes_since(self, course: Course, version: int) -> list[Member]:
+        """Members changed after `version`, removed ones included (their status says Deleted)."""
+        with self.lock:
+            current = [
+                m for m in self.members(course) if self.member_changes.get(m.sub, 0) > version
+            ]
+            gone = [m for m, at in self.removed_members.values() if at > version]
+            return [*current, *gone]
 
     def member(self, course: Course, key: str) -> Member | None:
         return next((m for m in self.members(course) if m.key == key), None)

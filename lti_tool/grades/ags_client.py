@@ -1,120 +1,21 @@
-"""The HTTP side of grade delivery: an access token (cached), the line item, the score POST.
+"""The HTTP side of grade delivery: the line item and the score POST (AGS 2.0 §3.2, §3.4).
 
-Security Framework 1.0 §4.1: client_credentials with an RFC 7523 client assertion signed by the
-tool's active key (`kid` in the header; iss = sub = client_id; iat, exp and jti, which Blackboard
-needs). Tokens are cached in the shared state store until `expires_in` − 30 s, so a batch of
-deliveries asks the LMS once. AGS 2.0 §3.2 (line items) and §3.4 (scores). Errors never carry the
-token or the assertion.
+The token and bearer calls are `lti.service_client.ServiceClient`'s, shared with the roster's
+NRPS calls: one token cache, one refresh-on-401 rule.
 """
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-import time
 from dataclasses import dataclass
-from typing import Any
-
-import jwt
-import requests
 
 from lti_tool.grades import domain
-from lti_tool.lti.models import Platform, ToolKey
-from lti_tool.lti.state_store import StateStore
+from lti_tool.lti.service_client import ServiceCallError, ServiceClient, response_json
 
-JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
-TIMEOUT = 10
-TOKEN_MARGIN = 30
-ASSERTION_LIFETIME = 300
-
-
-class AgsCallError(Exception):
-    """An LMS call failed; `status` is None for network errors. The message is safe to store."""
-
-    def __init__(self, status: int | None, reason: str) -> None:
-        super().__init__(domain.short_error(status, reason))
-        self.status = status
+AgsCallError = ServiceCallError  # the name the grades feature has always used
 
 
 @dataclass
-class AgsClient:
-    platform: Platform
-    key: ToolKey
-    scopes: tuple[str, ...]
-    store: StateStore
-    http: requests.Session
-
-    # Token -------------------------------------------------------------------------------------
-
-    @property
-    def _cache_key(self) -> str:
-        parts = "\n".join([self.platform.issuer, self.platform.client_id, *sorted(self.scopes)])
-        return "ags-token:" + hashlib.sha256(parts.encode()).hexdigest()
-
-    def token(self, *, fresh: bool = False) -> str:
-        if not fresh:
-            cached = self.store.get(self._cache_key)
-            if isinstance(cached, str) and cached:
-                return cached
-        body = self._request_token()
-        lifetime = body.get("expires_in")
-        lifetime = lifetime if isinstance(lifetime, int) and lifetime > 0 else 3600
-        if lifetime > TOKEN_MARGIN:
-            self.store.set(self._cache_key, body["access_token"], timeout=lifetime - TOKEN_MARGIN)
-        return body["access_token"]
-
-    def forget_token(self) -> None:
-        self.store.delete(self._cache_key)
-
-    def _request_token(self) -> dict[str, Any]:
-        now = int(time.time())
-        audience = self.platform.auth_audience or self.platform.auth_token_url
-        assertion = jwt.encode(
-            {
-                "iss": self.platform.client_id,
-                "sub": self.platform.client_id,
-                "aud": audience,
-                "iat": now,
-                "exp": now + ASSERTION_LIFETIME,
-                "jti": secrets.token_urlsafe(24),
-            },
-            self.key.private_key_pem,
-            algorithm="RS256",
-            headers={"kid": self.key.kid},
-        )
-        response = self._send(
-            "POST",
-            self.platform.auth_token_url,
-            data={
-                "grant_type": "client_credentials",
-                "client_assertion_type": JWT_BEARER,
-                "client_assertion": assertion,
-                "scope": " ".join(sorted(self.scopes)),
-            },
-            headers={"Accept": "application/json"},
-            what="token request",
-        )
-        body = _json(response, "token response")
-        if not isinstance(body, dict) or not isinstance(body.get("access_token"), str):
-            raise AgsCallError(response.status_code, "token response without access_token")
-        return body
-
-    # Service calls -----------------------------------------------------------------------------
-
-    def call(self, method: str, url: str, what: str, **kwargs: Any) -> requests.Response:
-        """A bearer call; on 401 the cached token is dropped and the call made once more."""
-        headers = dict(kwargs.pop("headers", {}))
-        for attempt in (0, 1):
-            # Capitalised "Bearer": Blackboard refuses "bearer" (ltijs 5.6.5 changelog).
-            headers["Authorization"] = "Bearer " + self.token(fresh=attempt == 1)
-            try:
-                return self._send(method, url, what=what, headers=headers, **kwargs)
-            except AgsCallError as error:
-                if error.status != 401 or attempt == 1:
-                    raise
-                self.forget_token()
-        raise AssertionError("unreachable")
-
+class AgsClient(ServiceClient):
     def find_line_item(
         self, lineitems_url: str, resource_link_id: str | None, slug: str
     ) -> str | None:
@@ -127,7 +28,7 @@ class AgsClient:
             "line item search",
             headers={"Accept": domain.LINEITEM_CONTAINER_MEDIA_TYPE},
         )
-        items = _json(response, "line item search")
+        items = response_json(response, "line item search")
         for item in items if isinstance(items, list) else ():
             # Some LMSs ignore the filters; check them again here.
             if (
@@ -151,7 +52,7 @@ class AgsClient:
                 "Accept": domain.LINEITEM_MEDIA_TYPE,
             },
         )
-        body = _json(response, "line item creation")
+        body = response_json(response, "line item creation")
         if not isinstance(body, dict) or not isinstance(body.get("id"), str):
             raise AgsCallError(response.status_code, "line item created without an id")
         return body["id"]
@@ -164,30 +65,3 @@ class AgsClient:
             json=payload,
             headers={"Content-Type": domain.SCORE_MEDIA_TYPE},
         )
-
-    def _send(self, method: str, url: str, what: str, **kwargs: Any) -> requests.Response:
-        try:
-            response = self.http.request(method, url, timeout=TIMEOUT, **kwargs)
-        except requests.RequestException as error:
-            raise AgsCallError(None, f"{what}: {type(error).__name__}") from None
-        if response.status_code >= 400:
-            raise AgsCallError(response.status_code, f"{what}: {_reason(response)}")
-        return response
-
-
-def _json(response: requests.Response, what: str) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        raise AgsCallError(response.status_code, f"{what}: not JSON") from None
-
-
-def _reason(response: requests.Response) -> str:
-    """The LMS's OAuth-style `error` code if it sent one, else the HTTP reason phrase."""
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    if isinstance(body, dict) and isinstance(body.get("error"), str):
-        return body["error"][:80]
-    return (response.reason or "error")[:80]

@@ -35,6 +35,7 @@ from lti_tool.learning_modules.models import (
 )
 from lti_tool.learning_modules.progress import UnprocessableError, _own_reflection, require_course
 from lti_tool.lti.launch import LaunchContext
+from lti_tool.lti.mentors import is_mentor, mentee_user_pks
 
 STORED_NAME = re.compile(r"^[0-9a-f]{40}\.[a-z0-9]{2,5}$")
 
@@ -193,6 +194,14 @@ def file_for_download(
             )
         )
         allowed = visibility == FACILITATOR
+    if not allowed and is_mentor(launch) and row.version_number is not None:
+        shared = session.scalar(
+            select(ReflectionVersion.shared_with_mentors).where(
+                ReflectionVersion.reflection_id == reflection.id,
+                ReflectionVersion.number == row.version_number,
+            )
+        )
+        allowed = bool(shared) and reflection.user_id in mentee_user_pks(session, launch)
     path = folder / row.stored_name
     if not allowed or not path.is_file():
         raise missing

@@ -64,6 +64,10 @@ class PromptState:
         return self.reflection.visibility if self.reflection else VISIBILITIES[0]
 
     @property
+    def shared_with_mentors(self) -> bool:
+        return bool(self.reflection and self.reflection.shared_with_mentors)
+
+    @property
     def versions(self) -> list[ReflectionVersion]:
         """Submitted versions, newest first."""
         return list(self.reflection.versions) if self.reflection else []
@@ -267,7 +271,11 @@ def submit_reflection(
     reflection = save_draft(session, launch, module, prompt_id, text)
     number = max((v.number for v in reflection.versions), default=0) + 1
     version = ReflectionVersion(
-        number=number, html=html, visibility=reflection.visibility, submitted_at=utcnow()
+        number=number,
+        html=html,
+        visibility=reflection.visibility,
+        shared_with_mentors=reflection.shared_with_mentors,
+        submitted_at=utcnow(),
     )
     version.link_url = reflection.link_url
     reflection.versions.insert(0, version)
@@ -287,17 +295,28 @@ def submit_reflection(
 
 
 def set_visibility(
-    session: Session, launch: LaunchContext, module: Module, prompt_id: str, visibility: str
+    session: Session,
+    launch: LaunchContext,
+    module: Module,
+    prompt_id: str,
+    visibility: str,
+    *,
+    shared_with_mentors: bool | None = None,
 ) -> Reflection:
-    """Who may see this reflection: only the learner, or also the course's facilitators."""
+    """Who may see this reflection: only the learner, or also the course's facilitators; and,
+    apart from that, the learner's mentors (None leaves that choice as it was). Applies to the
+    versions already submitted too: the learner's latest choice is what counts."""
     if visibility not in VISIBILITIES:
         raise UnprocessableError(
             _l("Choose who can see your reflection."), code="invalid-visibility"
         )
     reflection = _own_reflection(session, launch, module, prompt_id)
     reflection.visibility = visibility
+    if shared_with_mentors is not None:
+        reflection.shared_with_mentors = shared_with_mentors
     for version in reflection.versions:
         version.visibility = visibility
+        version.shared_with_mentors = reflection.shared_with_mentors
     session.flush()
     return reflection
 

@@ -195,7 +195,14 @@ def reflection(slug: str, prompt_id: str):
     upload = request.files.get("attachment")
     written, replaced, error_field = None, [], "answer"
     try:
-        progress.set_visibility(db.session, launch, module, prompt_id, visibility)
+        progress.set_visibility(
+            db.session,
+            launch,
+            module,
+            prompt_id,
+            visibility,
+            shared_with_mentors=request.form.get("mentors") == "1",
+        )
         error_field = "link"
         files.set_link(db.session, launch, module, prompt_id, link)
         if upload is not None and upload.filename:

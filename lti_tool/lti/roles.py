@@ -3,8 +3,9 @@
 LTI 1.3 roles arrive as full URIs (context `membership#Instructor`, sub-roles
 `membership/Instructor#TeachingAssistant`, institution `institution/person#Administrator`, system
 `system/person#Administrator`) or, from Moodle's NRPS and older platforms, as short names
-(`Instructor`, `Learner`). Context roles win when present: Canvas sends institution roles such as
-Administrator to people who are students in the course, and this course is what we authorise.
+(`Instructor`, `Learner`) or LTI 1.1 URNs (`urn:lti:role:ims/lis/Instructor`). Context roles win
+when present: Canvas sends institution roles such as Administrator to people who are students in
+the course, and this course is what we authorise.
 """
 
 from __future__ import annotations
@@ -17,6 +18,12 @@ LIS = "http://purl.imsglobal.org/vocab/lis/v2/"
 CONTEXT_PREFIX = LIS + "membership"
 INSTITUTION_PREFIX = LIS + "institution/person#"
 SYSTEM_PREFIX = LIS + "system/person#"
+# LTI 1.1 role URNs, which some NRPS implementations (older Moodle) still send.
+LEGACY_PREFIXES = {
+    "urn:lti:role:ims/lis/": "context",
+    "urn:lti:instrole:ims/lis/": "institution",
+    "urn:lti:sysrole:ims/lis/": "system",
+}
 
 
 class ToolRole(StrEnum):
@@ -55,6 +62,10 @@ def parse_role(role: str) -> ParsedRole | None:
         return ParsedRole("institution", role[len(INSTITUTION_PREFIX) :])
     if role.startswith(SYSTEM_PREFIX):
         return ParsedRole("system", role[len(SYSTEM_PREFIX) :])
+    for prefix, scope in LEGACY_PREFIXES.items():
+        if role.startswith(prefix):  # urn:lti:role:ims/lis/Instructor/TeachingAssistant
+            principal, _, sub = role[len(prefix) :].partition("/")
+            return ParsedRole(scope, principal, sub or None) if principal else None
     if "://" not in role and "#" not in role and "/" not in role:
         # Deprecated short names are context roles (LTI 1.3 Core §A.2.3.1).
         return ParsedRole("context", role)

@@ -16,7 +16,7 @@ from pylti1p3.contrib.flask import FlaskRequest
 from pylti1p3.exception import LtiException
 
 from lti_tool.extensions import csrf, db
-from lti_tool.lti import keys
+from lti_tool.lti import events, keys
 from lti_tool.lti.binding import remember_launch
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.jwks_cache import KeySetPolicy
@@ -110,6 +110,7 @@ def launch():
         context=context,
         lifetime_seconds=current_app.config["LTI_LAUNCH_SECONDS"],
     )
+    events.on_launch_recorded(db.session, launch)
     db.session.commit()
     remember_launch(launch.launch_id)
     log.info(

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from lti_tool.errors import ForbiddenError, NotFoundError
 from lti_tool.lti.launch import LaunchContext
-from lti_tool.lti.models import Context, Deployment
+from lti_tool.lti.mentors import mentors_of
+from lti_tool.lti.models import Context, Deployment, User
 from lti_tool.mentoring_web.facts import CentreCard, Direction, StrandFacts, WebFacts
 from lti_tool.mentoring_web.models import Strand, WebOwner
 from lti_tool.mentoring_web.vocabulary import (
@@ -171,8 +172,34 @@ def update_centre_card(session: Session, owner: WebOwner, card: CentreCard) -> N
     session.flush()
 
 
-def set_sharing(session: Session, owner: WebOwner, *, shared: bool) -> None:
-    owner.shared_with_facilitators = shared
+FACILITATORS, MENTORS = "facilitators", "mentors"
+
+
+def my_mentor_names(session: Session, launch: LaunchContext) -> list[str]:
+    """Who "my mentors" are here: the members whose launch names this user as their mentee."""
+    if launch.context_pk is None:
+        return []
+    user = session.get(User, launch.user_pk)
+    if user is None:
+        return []
+    names = []
+    for mentor in mentors_of(session, launch.context_pk, user):
+        full = " ".join(part for part in (mentor.given_name, mentor.family_name) if part)
+        names.append(mentor.name or full or str(_l("A mentor without a name in the LMS")))
+    return names
+
+
+def set_sharing(
+    session: Session, owner: WebOwner, *, shared: bool, audience: str = FACILITATORS
+) -> None:
+    """Share the web with the course's facilitators, or with the mentors the LMS names for its
+    owner; each is the owner's own choice, so mentoring can stay apart from appraisal."""
+    if audience == MENTORS:
+        owner.shared_with_mentors = shared
+    elif audience == FACILITATORS:
+        owner.shared_with_facilitators = shared
+    else:
+        raise ValueError(f"unknown audience {audience!r}")
     session.flush()
 
 

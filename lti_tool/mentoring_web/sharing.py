@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from lti_tool.errors import ForbiddenError, NotFoundError
 from lti_tool.lti.launch import LaunchContext
+from lti_tool.lti.mentors import is_mentor, mentee_user_pks
 from lti_tool.lti.models import MEMBER_ACTIVE, Membership, User
 from lti_tool.lti.roles import ToolRole
 from lti_tool.mentoring_web import domain
@@ -95,6 +96,27 @@ def shared_web(session: Session, launch: LaunchContext, owner_id: int) -> Shared
         .where(WebOwner.id == owner_id, WebOwner.shared_with_facilitators.is_(True))
         .options(joinedload(WebOwner.user))
     ).first()
+    if owner is None:
+        raise NotFoundError(
+            _l("There is no web shared with you at this address."), code="web-not-found"
+        )
+    name = display_name(owner.user)
+    return SharedWeb(owner=owner, name=name, web=web_facts(owner, name))
+
+
+def mentee_web(session: Session, launch: LaunchContext, user_id: int) -> SharedWeb:
+    """A mentee's web, for a mentor whose launch names them, while they share it with their
+    mentors. Anything else — not a mentee, not shared, no web, another course — is not found."""
+    context_pk = require_course(launch)
+    if not is_mentor(launch):
+        raise ForbiddenError(_l("Only a mentor can see the webs of the people they mentor."))
+    owner = None
+    if user_id in mentee_user_pks(session, launch):
+        owner = session.scalars(
+            _webs_in(context_pk)
+            .where(WebOwner.user_id == user_id, WebOwner.shared_with_mentors.is_(True))
+            .options(joinedload(WebOwner.user))
+        ).first()
     if owner is None:
         raise NotFoundError(
             _l("There is no web shared with you at this address."), code="web-not-found"

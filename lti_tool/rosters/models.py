@@ -28,7 +28,10 @@ class RosterSync(db.Model):
     differences_url: Mapped[str | None] = mapped_column(String(2048))
     synced_at: Mapped[datetime | None]  # the last sync that succeeded, full or incremental
     full_synced_at: Mapped[datetime | None]
-    attempted_at: Mapped[datetime | None]
+    attempted_at: Mapped[datetime | None]  # the last attempt's start, successful or not
+    running_since: Mapped[
+        datetime | None
+    ]  # a sync holds the course's lease (two workers, one sync)
     last_error: Mapped[str | None] = mapped_column(String(300))
     last_kind: Mapped[str | None] = mapped_column(String(20))  # "full" or "differences"
     members_seen: Mapped[int] = mapped_column(Integer, default=0)  # in the last sync's answer

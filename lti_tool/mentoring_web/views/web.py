@@ -40,6 +40,7 @@ def my_web():
         prompts=prompts,
         picture=presenter.web_svg(web),
         confirm=ConfirmForm(),
+        mentor_names=services.my_mentor_names(db.session, current_launch()),
     )
 
 

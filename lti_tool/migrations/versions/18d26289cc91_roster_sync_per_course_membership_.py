@@ -26,6 +26,7 @@ def upgrade():
     sa.Column('synced_at', sa.DateTime(), nullable=True),
     sa.Column('full_synced_at', sa.DateTime(), nullable=True),
     sa.Column('attempted_at', sa.DateTime(), nullable=True),
+    sa.Column('running_since', sa.DateTime(), nullable=True),
     sa.Column('last_error', sa.String(length=300), nullable=True),
     sa.Column('last_kind', sa.String(length=20), nullable=True),
     sa.Column('members_seen', sa.Integer(), nullable=False),

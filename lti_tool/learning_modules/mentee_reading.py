@@ -1,0 +1,97 @@
+"""What a mentor may read of a mentee's reflections: the ones the mentee shares with mentors.
+
+A mentor is someone whose launch names the mentee in `role_scope_mentor` (`lti.mentors`). They
+read the latest submitted version of each reflection the mentee chose to share with their mentors,
+read-only: feedback stays the facilitators' part. Anyone outside the mentor's scope, or a
+reflection not shared, is "not found", like an id that does not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
+
+from lti_tool.errors import ForbiddenError, NotFoundError
+from lti_tool.learning_modules.domain import Catalogue, Module
+from lti_tool.learning_modules.models import Reflection, ReflectionFile, ReflectionVersion
+from lti_tool.learning_modules.progress import require_course
+from lti_tool.learning_modules.review import _latest_numbers, _name
+from lti_tool.lti.launch import LaunchContext
+from lti_tool.lti.mentors import is_mentor, mentee_user_pks
+from lti_tool.lti.models import User
+
+
+@dataclass(frozen=True)
+class SharedAnswer:
+    prompt_text: str
+    version: ReflectionVersion
+    files: list[ReflectionFile]
+
+
+@dataclass(frozen=True)
+class MenteeReflections:
+    user_id: int
+    name: str
+    modules: list[tuple[Module, list[SharedAnswer]]]  # catalogue order
+
+
+def mentee_reflections(
+    session: Session, launch: LaunchContext, user_id: int, catalogue: Catalogue
+) -> MenteeReflections:
+    """The reflections `user_id` shares with their mentors in this course (three queries)."""
+    context_pk = require_course(launch)
+    if not is_mentor(launch):
+        raise ForbiddenError(
+            _l("Only a mentor can read the reflections of the people they mentor.")
+        )
+    if user_id not in mentee_user_pks(session, launch):
+        raise NotFoundError(_l("There is nobody you mentor at this address."), code="not-a-mentee")
+    latest = _latest_numbers()
+    rows = session.execute(
+        select(ReflectionVersion, Reflection)
+        .join(Reflection, ReflectionVersion.reflection_id == Reflection.id)
+        .join(
+            latest,
+            and_(
+                latest.c.reflection_id == ReflectionVersion.reflection_id,
+                latest.c.number == ReflectionVersion.number,
+            ),
+        )
+        .where(
+            Reflection.user_id == user_id,
+            Reflection.context_id == context_pk,
+            Reflection.shared_with_mentors.is_(True),
+            ReflectionVersion.shared_with_mentors.is_(True),
+        )
+    ).all()
+    files: dict[tuple[int, int], list[ReflectionFile]] = {}
+    if rows:
+        for item in session.scalars(
+            select(ReflectionFile)
+            .where(ReflectionFile.reflection_id.in_([r.id for _v, r in rows]))
+            .order_by(ReflectionFile.id)
+        ):
+            if item.version_number is not None:
+                files.setdefault((item.reflection_id, item.version_number), []).append(item)
+    by_module: dict[str, dict[str, SharedAnswer]] = {}
+    for version, reflection in rows:
+        module = catalogue.get(reflection.module_slug)
+        prompt = (
+            next((p for p in module.prompts if p.id == reflection.prompt_id), None)
+            if module
+            else None
+        )
+        if prompt is None:  # content changed since: nothing to show it under
+            continue
+        by_module.setdefault(module.slug, {})[prompt.id] = SharedAnswer(
+            prompt.text, version, files.get((reflection.id, version.number), [])
+        )
+    ordered = [
+        (module, [answers[p.id] for p in module.prompts if p.id in answers])
+        for module in catalogue.modules
+        if (answers := by_module.get(module.slug))
+    ]
+    return MenteeReflections(user_id, _name(session.get(User, user_id)), ordered)

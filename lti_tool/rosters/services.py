@@ -1,0 +1,304 @@
+"""Syncing a course's roster from the LMS into the tool's users and memberships.
+
+A launch only tells us about the person launching; the roster (NRPS) tells us about everyone in
+the course, so facilitators see members who never opened the tool. People are matched on
+(issuer, sub) — the `user_id` NRPS sends is the launch's `sub` — so a re-sync, or a launch after a
+sync, never duplicates anyone.
+
+`sync_course` is an operation like grade delivery: it runs after the request's own commit (or from
+the CLI) and commits its steps itself. It first takes the course's lease in a transaction of its
+own (two workers never sync one course at once), reads every page with nothing written, then
+applies the changes and releases the lease in one commit; a failure releases the lease and records
+the error, changing no membership.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import requests
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from lti_tool.db import utcnow
+from lti_tool.lti.keys import active_key
+from lti_tool.lti.launch import NRPS_SCOPE, LaunchContext
+from lti_tool.lti.models import Context, Deployment, Membership, Platform, User
+from lti_tool.lti.roles import ToolRole
+from lti_tool.lti.service_client import ServiceCallError, ServiceClient
+from lti_tool.lti.state_store import StateStore
+from lti_tool.rosters import domain
+from lti_tool.rosters.models import RosterSync
+from lti_tool.rosters.nrps_client import fetch_roster
+
+log = logging.getLogger(__name__)
+PII_FIELDS = ("name", "given_name", "family_name", "email")
+IN_CHUNK = 500  # `IN (...)` lists stay well under every database's parameter limit
+NO_SERVICE = "no roster address yet: a launch from this course must carry the NRPS claim"
+
+
+@dataclass(frozen=True)
+class SyncSettings:
+    page_size: int = 100
+    full_every_seconds: int = 7 * 24 * 3600
+    lease_seconds: int = 600
+    timeout_seconds: float = 10
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    kind: str | None = None
+    pages: int = 0
+    members_seen: int = 0
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    error: str | None = None
+    skipped: bool = False  # another sync of this course holds the lease
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and not self.skipped
+
+
+def remember_service(session: Session, launch: LaunchContext) -> RosterSync | None:
+    """Keep the course's NRPS address from a launch, so later syncs need no launch. Flushes."""
+    if launch.context_pk is None or launch.nrps_url is None:
+        return None
+    row = sync_state(session, launch.context_pk)
+    if row is None:
+        row = RosterSync(context_id=launch.context_pk, memberships_url=launch.nrps_url)
+        session.add(row)
+    elif row.memberships_url != launch.nrps_url:
+        row.memberships_url = launch.nrps_url
+        row.differences_url = None  # a differences link belongs to the address that gave it
+    session.flush()
+    return row
+
+
+def sync_state(session: Session, context_pk: int) -> RosterSync | None:
+    return session.scalar(select(RosterSync).where(RosterSync.context_id == context_pk))
+
+
+def is_due(row: RosterSync, now: datetime, *, max_age_seconds: int, retry_seconds: int) -> bool:
+    """An automatic sync is due: the roster is older than the board's age, and the last failed
+    attempt (if any) is older than the retry delay, so an LMS that is down is not hammered."""
+    if not domain.is_stale(row.synced_at, now, max_age_seconds):
+        return False
+    failed_recently = (
+        row.last_error is not None
+        and row.attempted_at is not None
+        and now - row.attempted_at < timedelta(seconds=retry_seconds)
+    )
+    return not failed_recently
+
+
+def sync_course(
+    session: Session,
+    context_pk: int,
+    *,
+    http: requests.Session,
+    store: StateStore,
+    settings: SyncSettings,
+    want_full: bool = False,
+    now: Callable[[], datetime] = utcnow,
+) -> SyncReport:
+    """Sync one course's roster now; commits. The report says what changed or why nothing did."""
+    started = now()
+    if sync_state(session, context_pk) is None:
+        return SyncReport(error=NO_SERVICE)
+    if not _take_lease(session, context_pk, started, settings.lease_seconds):
+        return SyncReport(skipped=True)
+    row = sync_state(session, context_pk)
+    if row is None:  # removed between the lease and now (the course was deleted)
+        return SyncReport(error=NO_SERVICE)
+    kind, url = domain.next_sync(
+        memberships_url=row.memberships_url,
+        differences_url=row.differences_url,
+        full_synced_at=row.full_synced_at,
+        now=started,
+        full_every_seconds=settings.full_every_seconds,
+        want_full=want_full,
+    )
+    try:
+        client = _client(session, row.context, store, http, settings.timeout_seconds)
+        fetched = fetch_roster(client, url, page_size=settings.page_size)
+    except ServiceCallError as error:
+        return _record_failure(session, row, kind, str(error))
+    try:
+        report = _apply(session, row, fetched.members, kind, now())
+    except IntegrityError:  # a launch inserted one of these people meanwhile: next time wins
+        return _record_failure(session, row, kind, "the course changed during the sync")
+    finished = now()
+    row.synced_at, row.last_kind, row.last_error = finished, kind, None
+    row.differences_url = fetched.differences_url
+    if kind == domain.FULL:
+        row.full_synced_at = finished
+    row.members_seen = len(fetched.members)
+    row.added, row.updated, row.removed = report.added, report.updated, report.removed
+    row.running_since = None
+    session.commit()
+    log.info(
+        "roster synced",
+        extra={
+            "event": "rosters.synced",
+            "context_pk": context_pk,
+            "kind": kind,
+            "pages": fetched.pages,
+            "members": len(fetched.members),
+        },
+    )
+    return SyncReport(
+        kind, fetched.pages, len(fetched.members), report.added, report.updated, report.removed
+    )
+
+
+def _take_lease(session: Session, context_pk: int, now: datetime, lease_seconds: int) -> bool:
+    """One atomic UPDATE: whoever changes the row holds the course until it finishes."""
+    stale = now - timedelta(seconds=lease_seconds)
+    result = session.execute(
+        update(RosterSync)
+        .where(
+            RosterSync.context_id == context_pk,
+            or_(RosterSync.running_since.is_(None), RosterSync.running_since < stale),
+        )
+        .values(running_since=now, attempted_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    session.expire_all()
+    return result.rowcount == 1
+
+
+def _record_failure(session: Session, row: RosterSync, kind: str, error: str) -> SyncReport:
+    session.rollback()
+    row = session.get(RosterSync, row.id)
+    row.last_error, row.last_kind, row.running_since = error, kind, None
+    session.commit()
+    log.warning(
+        "roster sync failed",
+        extra={"event": "rosters.failed", "context_pk": row.context_id, "error": error},
+    )
+    return SyncReport(kind=kind, error=error)
+
+
+def _client(
+    session: Session, context: Context, store: StateStore, http: requests.Session, timeout: float
+) -> ServiceClient:
+    deployment = session.get(Deployment, context.deployment_id)
+    platform = session.get(Platform, deployment.platform_id) if deployment else None
+    key = active_key(session)
+    if platform is None or key is None:
+        raise ServiceCallError(None, "no platform registration or no tool key")
+    return ServiceClient(platform, key, (NRPS_SCOPE,), store, http, timeout=timeout)
+
+
+@dataclass(frozen=True)
+class _Counts:
+    added: int
+    updated: int
+    removed: int
+
+
+def _apply(
+    session: Session,
+    row: RosterSync,
+    listed: dict[str, domain.RosterMember],
+    kind: str,
+    now: datetime,
+) -> _Counts:
+    context_pk = row.context_id
+    issuer = session.scalar(
+        select(Platform.issuer)
+        .join(Deployment, Deployment.platform_id == Platform.id)
+        .join(Context, Context.deployment_id == Deployment.id)
+        .where(Context.id == context_pk)
+    )
+    current = {
+        user.sub: (membership, user)
+        for membership, user in session.execute(
+            select(Membership, User)
+            .join(User, User.id == Membership.user_id)
+            .where(Membership.context_id == context_pk)
+        )
+    }
+    changes = domain.plan_changes(
+        {sub: membership.status for sub, (membership, _) in current.items()}, listed, kind=kind
+    )
+    users = _users_for(session, issuer, [member.sub for member in changes.added])
+    for member in changes.added:
+        user = users.get(member.sub)
+        if user is None:
+            user = User(issuer=issuer, sub=member.sub)
+            session.add(user)
+            users[member.sub] = user
+        _copy_names(user, member)
+    session.flush()
+    for member in changes.added:
+        role = member.tool_role or ToolRole.LEARNER
+        session.add(
+            Membership(
+                context_id=context_pk,
+                user_id=users[member.sub].id,
+                role=role.value,
+                lti_roles=list(member.roles),
+                mentee_subs=[],
+                status=member.status,
+                roster_seen_at=now,
+            )
+        )
+    updated = 0
+    for member in changes.updated:
+        membership, user = current[member.sub]
+        updated += _update(membership, user, member, now)
+    for sub in changes.removed:
+        current[sub][0].status = domain.DELETED
+    session.flush()
+    return _Counts(len(changes.added), updated, len(changes.removed))
+
+
+def _users_for(session: Session, issuer: str, subs: list[str]) -> dict[str, User]:
+    """Users of this platform already known (from a launch in another course, say)."""
+    found: dict[str, User] = {}
+    for chunk in _chunks(subs, IN_CHUNK):
+        for user in session.scalars(select(User).where(User.issuer == issuer, User.sub.in_(chunk))):
+            found[user.sub] = user
+    return found
+
+
+def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _copy_names(user: User, member: domain.RosterMember) -> bool:
+    """Names and email the LMS released; an LMS that withholds them never erases what we had."""
+    changed = False
+    for attribute in PII_FIELDS:
+        value = getattr(member, attribute)
+        if value and getattr(user, attribute) != value:
+            setattr(user, attribute, value)
+            changed = True
+    if member.name is None and member.display_name and user.name != member.display_name:
+        user.name = member.display_name
+        changed = True
+    return changed
+
+
+def _update(membership: Membership, user: User, member: domain.RosterMember, now: datetime) -> bool:
+    changed = _copy_names(user, member)
+    if membership.status != member.status:
+        membership.status = member.status
+        changed = True
+    role = member.tool_role
+    if role is not None and (
+        membership.role != role.value or list(membership.lti_roles or ()) != list(member.roles)
+    ):
+        membership.role, membership.lti_roles = role.value, list(member.roles)
+        changed = True
+    membership.roster_seen_at = now
+    return changed

@@ -1,0 +1,67 @@
+"""The facilitator's roster page and its "Sync now" button (`/l/<launch>/roster/`)."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+
+from lti_tool.extensions import db
+from lti_tool.lti.binding import current_launch, launch_blueprint, roles_required
+from lti_tool.lti.models import MEMBER_STATUSES
+from lti_tool.lti.roles import ToolRole
+from lti_tool.rosters import listeners, roster
+
+blueprint = launch_blueprint("rosters", __name__)
+STATUS_FILTERS = ("all", *MEMBER_STATUSES)
+
+
+@blueprint.get("/roster/")
+@roles_required(ToolRole.FACILITATOR)
+def roster_page():
+    status = request.args.get("status", "active")
+    status = status if status in STATUS_FILTERS else "active"
+    search = request.args.get("q", "")[:100]
+    page = request.args.get("page", "1")
+    found = roster.roster_page(
+        db.session,
+        current_launch(),
+        status=status,
+        search=search,
+        page=int(page) if page.isdigit() else 1,
+    )
+    return render_template(
+        "rosters/roster.html",
+        roster=found,
+        status=status,
+        search=search,
+        has_nrps=current_launch().has_nrps or found.sync is not None,
+        format_datetime=format_datetime,
+    )
+
+
+@blueprint.post("/roster/sync")
+@roles_required(ToolRole.FACILITATOR)
+def sync():
+    context_pk = roster.require_facilitator_course(current_launch())
+    report = listeners.sync_now(
+        current_app._get_current_object(),  # type: ignore[attr-defined]
+        context_pk,
+        want_full=request.form.get("full") == "1",
+    )
+    if report.skipped:
+        flash(_("A sync of this roster is already running. Reload this page in a minute."))
+    elif report.error:
+        flash(_("The roster could not be synced: %(error)s", error=report.error), "error")
+    else:
+        flash(
+            _(
+                "Roster synced: %(seen)d listed by the LMS, %(added)d added, %(updated)d updated, "
+                "%(removed)d no longer in the course.",
+                seen=report.members_seen,
+                added=report.added,
+                updated=report.updated,
+                removed=report.removed,
+            )
+        )
+    return redirect(url_for("rosters.roster_page"), code=303)
