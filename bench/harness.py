@@ -186,8 +186,9 @@ class Platform:
 
 
 @contextmanager
-def serve_platform(tool_base_url: str) -> Iterator[Platform]:
-    """The development platform on 127.0.0.1:<free port>, its tool URLs under `tool_base_url`."""
+def serve_platform(tool_base_url: str, **settings_overrides: Any) -> Iterator[Platform]:
+    """The development platform on 127.0.0.1:<free port>, its tool URLs under `tool_base_url`;
+    `settings_overrides` are PlatformSettings fields (e.g. nrps_page_size)."""
     deferred = _DeferredApp()
     server: BaseWSGIServer = make_server(
         "127.0.0.1", 0, deferred, threaded=True, request_handler=_QuietHandler
@@ -201,6 +202,7 @@ def serve_platform(tool_base_url: str) -> Iterator[Platform]:
             tool_launch_url=tool_base_url + "/lti/launch",
             tool_jwks_url=tool_base_url + "/lti/jwks",
             key=PlatformKey.generate(),
+            **settings_overrides,
         )
         platform = Platform(settings, create_platform_app(settings))
         deferred.app = platform.app
