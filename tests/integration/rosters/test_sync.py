@@ -331,3 +331,28 @@ def test_a_launch_without_the_roster_service_says_so(app, fake_platform):
     text = page_text(facilitator.get("roster/"))
     assert "did not offer its roster service" in text
     assert nrps_requests(fake_platform) == []
+
+
+# From a scheduler -------------------------------------------------------------------------------
+
+
+def test_the_cli_syncs_courses_whose_roster_is_due(app, fake_platform, runner):
+    fake_platform.state.add_member(NEVER_LAUNCHED)
+    Launched(app, fake_platform, "jean-francois")  # a learner's launch: address kept, no sync
+
+    result = runner.invoke(args=["rosters", "sync"])
+
+    assert result.exit_code == 0, result.output
+    assert "course 1: full, 6 listed, 5 added" in result.output
+    assert "1 course(s) synced, 0 failed" in result.output
+    assert roster_rows(app)["Gisèle Bélanger-Nguyễn"] == ("learner", "active", False)
+    again = runner.invoke(args=["rosters", "sync"])  # fresh now: nothing is due
+    assert "0 course(s) synced" in again.output
+
+
+def test_the_cli_reports_a_failed_sync_with_a_failing_exit_code(app, fake_platform, runner):
+    Launched(app, fake_platform, "jean-francois")
+    fake_platform.state.set_unavailable(503)
+    result = runner.invoke(args=["rosters", "sync"])
+    assert result.exit_code == 1
+    assert "HTTP 503" in result.output
