@@ -9,7 +9,7 @@ TRANSLATIONS = lti_tool/translations
 POT = $(TRANSLATIONS)/messages.pot
 MO_FILES = $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test lint install bench translations
+.PHONY: run test lint install bench bench-progress translations
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -53,3 +53,8 @@ lint: install
 BENCH_ARGS ?=
 bench: install
 	$(BIN)/python -m bench.launches $(BENCH_ARGS)
+
+# The progress grid of a 20-, 200- and 2,000-learner course: server time and SQL per request, on
+# SQLite and, when it answers, PostgreSQL; e.g. `make bench-progress BENCH_ARGS="--database sqlite"`.
+bench-progress: install
+	$(BIN)/python -m bench.progress_grid $(BENCH_ARGS)

@@ -122,6 +122,7 @@ def _check_config(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from lti_tool.course_progress.views import blueprint as course_progress
     from lti_tool.grades.cli import grades_cli
     from lti_tool.grades.views import blueprint as grades
     from lti_tool.home.views import blueprint as home
@@ -141,6 +142,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(assignments)
     app.register_blueprint(deep_link)
     app.register_blueprint(module_review)
+    app.register_blueprint(course_progress)
     app.register_blueprint(mentoring_web)
     app.register_blueprint(grades)
 

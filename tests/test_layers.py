@@ -31,7 +31,15 @@ PURE_MODULES = {
 }
 REQUEST_GLOBALS = {"request", "session", "g", "abort", "url_for"}
 BELOW_VIEWS = ("services", "domain", "models", "registrations", "keys", "state_store", "jwks_cache")
-FEATURES = ("home", "devplatform", "learning_modules", "mentoring_web", "grades")
+FEATURES = (
+    "home",
+    "devplatform",
+    "learning_modules",
+    "mentoring_web",
+    "grades",
+    "rosters",
+    "course_progress",
+)
 # Which features each feature may import (CONVENTIONS: lti ← learning_modules ← mentoring_web,
 # grades). Upward news travels by signal (learning_modules.events), never by import.
 MAY_IMPORT = {
@@ -39,6 +47,8 @@ MAY_IMPORT = {
     "learning_modules": {"lti"},
     "mentoring_web": {"lti", "learning_modules"},
     "grades": {"lti", "learning_modules"},
+    "rosters": {"lti"},
+    "course_progress": {"lti", "learning_modules", "mentoring_web", "rosters"},
 }
 
 

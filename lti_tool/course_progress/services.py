@@ -1,0 +1,276 @@
+"""Load one course's progress grid in a fixed number of queries, for exactly the people a launch
+may follow.
+
+- A facilitator follows the course's learners (membership role `learner`, any roster status: the
+  page filters by it).
+- A mentor follows the mentees their launch's `role_scope_mentor` names (`lti.mentors`), nobody
+  else; an empty scope shows nobody.
+- Anyone else is refused (`ForbiddenError`), as is a launch without a course.
+
+Whatever the number of learners, the page costs the same statements: members with their user
+(one), the course's assignments (one, through `learning_modules.assignments`), progress rows in
+the assigned modules (one), each learner's latest activity in any module (one aggregate), and when
+each prompt's latest version got feedback (one aggregate); a mentor's scope adds one. Every query
+is limited to this launch's course and to the people in scope, so another course's rows are never
+read. Read-only: nothing here writes or flushes. The rules live in `domain`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement, and_, func, select, union_all
+from sqlalchemy.orm import Session
+
+from lti_tool.course_progress.domain import (
+    Column,
+    LearnerFacts,
+    LearnerRow,
+    ModuleFacts,
+    build_rows,
+)
+from lti_tool.db import utcnow
+from lti_tool.errors import ForbiddenError
+from lti_tool.learning_modules import assignments
+from lti_tool.learning_modules.domain import Catalogue
+from lti_tool.learning_modules.models import (
+    Feedback,
+    ModuleProgress,
+    Reflection,
+    ReflectionVersion,
+)
+from lti_tool.lti.launch import LaunchContext
+from lti_tool.lti.mentors import is_mentor, mentee_user_pks
+from lti_tool.lti.models import Context, Membership, User
+from lti_tool.lti.roles import ToolRole
+
+COURSE, MENTEES = "course", "mentees"  # whose progress the grid shows
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    audience: str  # COURSE for a facilitator, MENTEES for a mentor
+    columns: tuple[Column, ...]
+    rows: tuple[LearnerRow, ...]
+
+
+@dataclass(frozen=True)
+class _Scope:
+    course: int
+    audience: str
+    mentees: frozenset[int] = frozenset()
+
+    def users(self, column: ColumnElement) -> ColumnElement[bool]:
+        """`column` (a user id) is someone this launch may follow in this course."""
+        if self.audience == MENTEES:
+            return column.in_(sorted(self.mentees))
+        learners = select(Membership.user_id).where(
+            Membership.context_id == self.course, Membership.role == ToolRole.LEARNER.value
+        )
+        return column.in_(learners.scalar_subquery())
+
+
+def _course(launch: LaunchContext) -> int:
+    if launch.context_pk is None:
+        raise ForbiddenError(
+            _l("Progress belongs to a course: open the tool from a course."), code="no-course"
+        )
+    return launch.context_pk
+
+
+def _scope(session: Session, launch: LaunchContext) -> _Scope:
+    course = _course(launch)
+    if launch.is_facilitator:
+        return _Scope(course, COURSE)
+    if is_mentor(launch):
+        return _Scope(course, MENTEES, mentee_user_pks(session, launch))
+    raise ForbiddenError(
+        _l("Only facilitators and mentors of this course can see learners' progress."),
+        code="not-facilitator-or-mentor",
+    )
+
+
+def require_exporter(launch: LaunchContext) -> int:
+    """The course of a facilitator's launch: only facilitators export a course's progress."""
+    course = _course(launch)
+    if not launch.is_facilitator:
+        raise ForbiddenError(
+            _l("Only a facilitator of this course can export its progress."),
+            code="not-facilitator",
+        )
+    return course
+
+
+def course_label(session: Session, launch: LaunchContext) -> str | None:
+    """The course's short label (falling back to its title), to name the export file."""
+    row = session.execute(
+        select(Context.label, Context.title).where(Context.id == require_exporter(launch))
+    ).first()
+    return (row.label or row.title) if row else None
+
+
+def columns_of(
+    session: Session, launch: LaunchContext, catalogue: Catalogue, today: date
+) -> tuple[Column, ...]:
+    """The course's assigned modules in the order learners see them (one query)."""
+    assigned, _library = assignments.learner_view(session, launch, catalogue, {}, today)
+    columns = []
+    for item in assigned:
+        module = catalogue.get(item.slug)
+        if module is None or item.terms is None:
+            continue
+        columns.append(
+            Column(
+                item.slug,
+                module.title,
+                item.terms.required,
+                item.terms.due_on,
+                tuple(p.id for p in module.prompts),
+            )
+        )
+    return tuple(columns)
+
+
+def _members(session: Session, scope: _Scope) -> list:
+    query = (
+        select(
+            Membership.user_id,
+            Membership.status,
+            Membership.last_launch_at,
+            User.name,
+            User.given_name,
+            User.family_name,
+            User.email,
+        )
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.context_id == scope.course, scope.users(Membership.user_id))
+    )
+    return list(session.execute(query))
+
+
+def _progress(session: Session, scope: _Scope, slugs: Collection[str]) -> list:
+    return list(
+        session.execute(
+            select(
+                ModuleProgress.user_id,
+                ModuleProgress.module_slug,
+                ModuleProgress.updated_at,
+                ModuleProgress.completed_at,
+            ).where(
+                ModuleProgress.context_id == scope.course,
+                ModuleProgress.module_slug.in_(sorted(slugs)),
+                scope.users(ModuleProgress.user_id),
+            )
+        )
+    )
+
+
+def _activity(session: Session, scope: _Scope) -> dict[int, datetime]:
+    """Each learner's latest progress, draft or submission in any module of the course."""
+    latest = union_all(
+        select(
+            ModuleProgress.user_id.label("user_id"), ModuleProgress.updated_at.label("at")
+        ).where(ModuleProgress.context_id == scope.course, scope.users(ModuleProgress.user_id)),
+        select(Reflection.user_id, Reflection.updated_at).where(
+            Reflection.context_id == scope.course, scope.users(Reflection.user_id)
+        ),
+        select(Reflection.user_id, ReflectionVersion.submitted_at)
+        .join(Reflection, Reflection.id == ReflectionVersion.reflection_id)
+        .where(Reflection.context_id == scope.course, scope.users(Reflection.user_id)),
+    ).subquery()
+    rows = session.execute(
+        select(latest.c.user_id, func.max(latest.c.at)).group_by(latest.c.user_id)
+    )
+    return {user_id: _as_datetime(at) for user_id, at in rows if at is not None}
+
+
+def _as_datetime(value: datetime | str) -> datetime:
+    """SQLite hands back the text of a max() over a UNION; PostgreSQL a timestamp."""
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
+def _feedback(session: Session, scope: _Scope, slugs: Collection[str]) -> list:
+    """(user, module, prompt, when the prompt's latest version got feedback or None), one row per
+    prompt with a submitted version in the assigned modules: one aggregate query."""
+    latest = (
+        select(
+            ReflectionVersion.reflection_id,
+            func.max(ReflectionVersion.number).label("number"),
+        )
+        .join(Reflection, Reflection.id == ReflectionVersion.reflection_id)
+        .where(
+            Reflection.context_id == scope.course,
+            Reflection.module_slug.in_(sorted(slugs)),
+            scope.users(Reflection.user_id),
+        )
+        .group_by(ReflectionVersion.reflection_id)
+        .subquery()
+    )
+    query = (
+        select(
+            Reflection.user_id,
+            Reflection.module_slug,
+            Reflection.prompt_id,
+            func.max(Feedback.reviewed_at),
+        )
+        .join(latest, latest.c.reflection_id == Reflection.id)
+        .join(
+            ReflectionVersion,
+            and_(
+                ReflectionVersion.reflection_id == Reflection.id,
+                ReflectionVersion.number == latest.c.number,
+            ),
+        )
+        .outerjoin(Feedback, Feedback.reflection_version_id == ReflectionVersion.id)
+        .where(Reflection.context_id == scope.course)
+        .group_by(Reflection.user_id, Reflection.module_slug, Reflection.prompt_id)
+    )
+    return list(session.execute(query))
+
+
+def course_progress(
+    session: Session, launch: LaunchContext, catalogue: Catalogue, today: date | None = None
+) -> CourseProgress:
+    """Every person this launch may follow in its course, with a cell per assigned module.
+
+    `today` (default: the UTC date, as the learners' own list uses) decides what is overdue.
+    """
+    scope = _scope(session, launch)
+    today = today or utcnow().date()
+    columns = columns_of(session, launch, catalogue, today)
+    if scope.audience == MENTEES and not scope.mentees:
+        return CourseProgress(scope.audience, columns, ())
+    members = _members(session, scope)
+    slugs = [column.slug for column in columns]
+    modules: dict[int, dict[str, dict]] = defaultdict(dict)
+    if slugs:
+        for user_id, slug, updated_at, completed_at in _progress(session, scope, slugs):
+            modules[user_id][slug] = {
+                "started": True,
+                "updated_at": updated_at,
+                "completed_at": completed_at,
+                "feedback_at": {},
+            }
+        for user_id, slug, prompt_id, reviewed_at in _feedback(session, scope, slugs):
+            known = modules[user_id].setdefault(slug, {"feedback_at": {}})
+            known["feedback_at"][prompt_id] = _as_datetime(reviewed_at) if reviewed_at else None
+    activity = _activity(session, scope)
+    learners = [
+        LearnerFacts(
+            user_pk=m.user_id,
+            name=m.name or " ".join(p for p in (m.given_name, m.family_name) if p),
+            email=m.email or "",
+            given_name=m.given_name or "",
+            family_name=m.family_name or "",
+            roster_status=m.status,
+            last_launch_at=m.last_launch_at,
+            other_activity=activity.get(m.user_id),
+            modules={slug: ModuleFacts(**f) for slug, f in modules.get(m.user_id, {}).items()},
+        )
+        for m in members
+    ]
+    return CourseProgress(scope.audience, columns, tuple(build_rows(learners, columns, today)))
