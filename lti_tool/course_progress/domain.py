@@ -22,6 +22,8 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from types import MappingProxyType
+from typing import NamedTuple
 
 # The roster's words for a membership (lti.models.MEMBER_*), restated: pure code imports no models.
 ROSTER_ACTIVE, ROSTER_INACTIVE, ROSTER_DELETED = "active", "inactive", "deleted"
@@ -36,6 +38,7 @@ class CellStatus(StrEnum):
 
 
 DONE = frozenset({CellStatus.SUBMITTED, CellStatus.REVIEWED})  # what "submitted" counts
+NO_FEEDBACK: Mapping[str, datetime | None] = MappingProxyType({})
 
 
 @dataclass(frozen=True)
@@ -49,15 +52,15 @@ class Column:
     prompt_ids: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class ModuleFacts:
+class ModuleFacts(NamedTuple):
     """What is recorded for one learner in one module. `feedback_at` maps each prompt that has a
-    submitted version to when its latest version got feedback (None: not yet)."""
+    submitted version to when its latest version got feedback (None: not yet). A named tuple, as
+    `Cell`: a large course makes tens of thousands of them per request."""
 
     started: bool = False
     updated_at: datetime | None = None
     completed_at: datetime | None = None
-    feedback_at: Mapping[str, datetime | None] = field(default_factory=dict)
+    feedback_at: Mapping[str, datetime | None] = NO_FEEDBACK
 
 
 @dataclass(frozen=True)
@@ -76,8 +79,9 @@ class LearnerFacts:
     modules: Mapping[str, ModuleFacts] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
+    """One learner's state in one module, with its date and whether it is overdue."""
+
     status: CellStatus
     on: datetime | None = None  # when it reached this state (None when not started)
     overdue: bool = False
@@ -113,8 +117,7 @@ def cell_status(
     today: date,
 ) -> Cell:
     """The cell for one learner in one module, with the date it reached that state."""
-    facts = facts or ModuleFacts()
-    if not facts.started:
+    if facts is None or not facts.started:
         status, on = CellStatus.NOT_STARTED, None
     elif facts.completed_at is None:
         status, on = CellStatus.IN_PROGRESS, facts.updated_at
@@ -141,7 +144,9 @@ def learner_row(facts: LearnerFacts, columns: Sequence[Column], today: date) -> 
         cell_status(facts.modules.get(c.slug), c.prompt_ids, c.due_on, c.required, today)
         for c in columns
     )
-    counts = {status: sum(cell.status is status for cell in cells) for status in CellStatus}
+    counts = dict.fromkeys(CellStatus, 0)
+    for cell in cells:
+        counts[cell.status] += 1
     return LearnerRow(facts, cells, counts, last_activity(facts))
 
 

@@ -18,15 +18,16 @@ read. Read-only: nothing here writes or flushes. The rules live in `domain`.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, and_, func, select, union_all
+from sqlalchemy import ColumnElement, Row, Select, and_, func, select, union_all
 from sqlalchemy.orm import Session
 
 from lti_tool.course_progress.domain import (
+    NO_FEEDBACK,
     Column,
     LearnerFacts,
     LearnerRow,
@@ -135,7 +136,13 @@ def columns_of(
     return tuple(columns)
 
 
-def _members(session: Session, scope: _Scope) -> list:
+def _rows(session: Session, query: Select) -> Sequence[Row]:
+    """Plain rows through the session's connection: these are columns, not entities, and the ORM's
+    loading machinery costs more than the query itself on a course of thousands."""
+    return session.connection().execute(query).all()
+
+
+def _members(session: Session, scope: _Scope) -> Sequence[Row]:
     query = (
         select(
             Membership.user_id,
@@ -149,23 +156,22 @@ def _members(session: Session, scope: _Scope) -> list:
         .join(User, User.id == Membership.user_id)
         .where(Membership.context_id == scope.course, scope.users(Membership.user_id))
     )
-    return list(session.execute(query))
+    return _rows(session, query)
 
 
-def _progress(session: Session, scope: _Scope, slugs: Collection[str]) -> list:
-    return list(
-        session.execute(
-            select(
-                ModuleProgress.user_id,
-                ModuleProgress.module_slug,
-                ModuleProgress.updated_at,
-                ModuleProgress.completed_at,
-            ).where(
-                ModuleProgress.context_id == scope.course,
-                ModuleProgress.module_slug.in_(sorted(slugs)),
-                scope.users(ModuleProgress.user_id),
-            )
-        )
+def _progress(session: Session, scope: _Scope, slugs: Collection[str]) -> Sequence[Row]:
+    return _rows(
+        session,
+        select(
+            ModuleProgress.user_id,
+            ModuleProgress.module_slug,
+            ModuleProgress.updated_at,
+            ModuleProgress.completed_at,
+        ).where(
+            ModuleProgress.context_id == scope.course,
+            ModuleProgress.module_slug.in_(sorted(slugs)),
+            scope.users(ModuleProgress.user_id),
+        ),
     )
 
 
@@ -182,8 +188,8 @@ def _activity(session: Session, scope: _Scope) -> dict[int, datetime]:
         .join(Reflection, Reflection.id == ReflectionVersion.reflection_id)
         .where(Reflection.context_id == scope.course, scope.users(Reflection.user_id)),
     ).subquery()
-    rows = session.execute(
-        select(latest.c.user_id, func.max(latest.c.at)).group_by(latest.c.user_id)
+    rows = _rows(
+        session, select(latest.c.user_id, func.max(latest.c.at)).group_by(latest.c.user_id)
     )
     return {user_id: _as_datetime(at) for user_id, at in rows if at is not None}
 
@@ -193,7 +199,7 @@ def _as_datetime(value: datetime | str) -> datetime:
     return value if isinstance(value, datetime) else datetime.fromisoformat(value)
 
 
-def _feedback(session: Session, scope: _Scope, slugs: Collection[str]) -> list:
+def _feedback(session: Session, scope: _Scope, slugs: Collection[str]) -> Sequence[Row]:
     """(user, module, prompt, when the prompt's latest version got feedback or None), one row per
     prompt with a submitted version in the assigned modules: one aggregate query."""
     latest = (
@@ -229,7 +235,7 @@ def _feedback(session: Session, scope: _Scope, slugs: Collection[str]) -> list:
         .where(Reflection.context_id == scope.course)
         .group_by(Reflection.user_id, Reflection.module_slug, Reflection.prompt_id)
     )
-    return list(session.execute(query))
+    return _rows(session, query)
 
 
 def course_progress(
@@ -246,18 +252,14 @@ def course_progress(
         return CourseProgress(scope.audience, columns, ())
     members = _members(session, scope)
     slugs = [column.slug for column in columns]
-    modules: dict[int, dict[str, dict]] = defaultdict(dict)
+    feedback: dict[tuple[int, str], dict[str, datetime | None]] = defaultdict(dict)
+    progress: dict[int, dict[str, ModuleFacts]] = defaultdict(dict)
     if slugs:
-        for user_id, slug, updated_at, completed_at in _progress(session, scope, slugs):
-            modules[user_id][slug] = {
-                "started": True,
-                "updated_at": updated_at,
-                "completed_at": completed_at,
-                "feedback_at": {},
-            }
         for user_id, slug, prompt_id, reviewed_at in _feedback(session, scope, slugs):
-            known = modules[user_id].setdefault(slug, {"feedback_at": {}})
-            known["feedback_at"][prompt_id] = _as_datetime(reviewed_at) if reviewed_at else None
+            feedback[user_id, slug][prompt_id] = _as_datetime(reviewed_at) if reviewed_at else None
+        for user_id, slug, updated_at, completed_at in _progress(session, scope, slugs):
+            prompts = feedback.get((user_id, slug), NO_FEEDBACK)
+            progress[user_id][slug] = ModuleFacts(True, updated_at, completed_at, prompts)
     activity = _activity(session, scope)
     learners = [
         LearnerFacts(
@@ -269,7 +271,7 @@ def course_progress(
             roster_status=m.status,
             last_launch_at=m.last_launch_at,
             other_activity=activity.get(m.user_id),
-            modules={slug: ModuleFacts(**f) for slug, f in modules.get(m.user_id, {}).items()},
+            modules=progress.get(m.user_id, {}),
         )
         for m in members
     ]
