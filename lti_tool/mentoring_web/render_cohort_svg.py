@@ -25,13 +25,13 @@ from lti_tool.mentoring_web.web_style import FONT_FAMILY, INK, WHITE, clean_text
 from lti_tool.mentoring_web.web_style import text_width as em_width
 
 SVG_NS = "http://www.w3.org/2000/svg"
-WIDTH = 640.0
+WIDTH = 440.0  # about the width it is shown at beside its table, so 13 units read as 13px
 FONT = 13.0  # viewBox units; the chart scales to its container, so this is relative
 PAD = 8.0
 BAR = 16.0  # bar thickness
 BAR_GAP = 3.0  # between the then and now bars of one row
 ROW_GAP = 9.0
-LABEL_MAX = 0.4  # the label column takes at most this share of the width
+LABEL_MAX = 0.42  # the label column takes at most this share of the width
 LABEL_LINES = 3
 TRACK = "#eef1f4"  # the 100% track behind each bar: decorative, bars keep 3:1 against it
 HATCH_SPACING = 6.0

@@ -2,7 +2,7 @@
 
 The blueprint lives here; each module adds its routes: `web` (my web and its picture), `strands`
 (centre card and strand forms), `snapshots` (growth over time), `exports`, `sharing` (sharing,
-copying from another course, facilitator views).
+copying from another course, facilitator views), `cohort` (anonymous cohort insights and report).
 """
 
 from lti_tool.lti.binding import launch_blueprint
@@ -18,10 +18,11 @@ def label_helpers() -> dict[str, object]:
 
 
 from lti_tool.mentoring_web.views import (  # noqa: E402 - the modules register on `blueprint`
+    cohort,
     exports,
     sharing,
     snapshots,
     web,
 )
 
-__all__ = ["blueprint", "exports", "sharing", "snapshots", "web"]
+__all__ = ["blueprint", "cohort", "exports", "sharing", "snapshots", "web"]

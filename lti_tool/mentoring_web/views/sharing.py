@@ -2,19 +2,16 @@
 
 - `POST /web/sharing`: the owner shares the web with this course's facilitators, or stops.
 - `GET /web/shared`, `/web/shared/<owner_id>`: facilitators only; webs their owners share, read-only.
-  A web not shared, or of another course, is a 404 like any unknown id.
-- `GET /web/cohort`: facilitators only; anonymous figures, none below COHORT_MIN_GROUP_SIZE.
+  A web not shared, or of another course, is a 404 like any unknown id. (The anonymous cohort
+  figures live in `views/cohort.py`.)
 - `GET /web/copy`, `POST /web/copy/<owner_id>`: my webs in other courses of this platform, copied
   strand by strand into this course's web.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
-
-from flask import current_app, redirect, render_template, request, url_for
-from flask_babel import format_date, format_percent
+from flask import redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from lti_tool.errors import InvalidInputError
@@ -22,7 +19,6 @@ from lti_tool.extensions import db
 from lti_tool.lti.binding import current_launch, roles_required
 from lti_tool.lti.roles import ToolRole
 from lti_tool.mentoring_web import domain, presenter, services, sharing
-from lti_tool.mentoring_web.domain_cohort import STRAND_BUCKETS
 from lti_tool.mentoring_web.forms import ConfirmForm
 from lti_tool.mentoring_web.views import blueprint
 from lti_tool.mentoring_web.vocabulary import Status
@@ -68,111 +64,6 @@ def shared_web(owner_id: int):
         updated_at=sharing.last_updated(shared.owner),
         format_date=format_date,
     )
-
-
-@blueprint.get("/web/cohort")
-@roles_required(ToolRole.FACILITATOR)
-def cohort():
-    threshold = int(current_app.config["COHORT_MIN_GROUP_SIZE"])
-    summary = sharing.cohort_figures(
-        db.session, current_launch(), threshold=threshold, today=presenter.today()
-    )
-    return render_template(
-        "mentoring_web/cohort.html",
-        summary=summary,
-        threshold=threshold,
-        tables=_cohort_tables(summary) if summary else [],
-        by_role=_reach_by_role(summary) if summary else [],
-        percent=format_percent,
-    )
-
-
-def _cohort_tables(summary: domain.CohortSummary) -> list[dict[str, Any]]:
-    """The figures as tables of (translated vocabulary label, cell): nothing a learner wrote."""
-    labels = presenter.template_helpers()
-    overview = [
-        (_("At least 5 active strands"), summary.five_or_more),
-        (_("Every item of the strong-web checklist"), summary.strong_web),
-        (_("At least one reciprocal strand"), summary.reciprocity),
-        (_("An assigned strand that has gone dormant"), summary.assigned_but_dormant),
-    ]
-    strands = [
-        (_("7 or more") if bucket == "7+" else bucket, summary.strand_counts[bucket])
-        for bucket in STRAND_BUCKETS
-    ]
-    return [
-        _table(
-            "cohort-overview",
-            _("At a glance"),
-            _("Learners whose web has…"),
-            overview,
-            _("The strong-web checklist: at least 5 active strands, 3 role families, 2 models."),
-        ),
-        _table(
-            "cohort-strands",
-            _("Active strands per learner"),
-            _("Active strands"),
-            strands,
-            _("How many active, distinct strands support each learner."),
-        ),
-        _table(
-            "cohort-bands",
-            _("Web strength bands"),
-            _("Band"),
-            _labelled(summary.bands, labels["band_label"]),
-            _("Seed 0–6, Growing 7–13, Strong 14–20, out of 20."),
-        ),
-        _table(
-            "cohort-families",
-            _("Role families reached"),
-            _("Role family"),
-            _labelled(summary.role_families, labels["family_label"]),
-            _("Learners with at least one active strand in each role family."),
-        ),
-        _table(
-            "cohort-models",
-            _("Models of mentorship"),
-            _("Model"),
-            _labelled(summary.models, labels["model_label"]),
-            _("Learners with at least one active strand of each model."),
-        ),
-        _table(
-            "cohort-supports",
-            _("Kinds of support"),
-            _("Kind of support"),
-            _labelled(summary.supports, labels["support_label"]),
-            _("Learners with at least one active strand giving each kind of support."),
-        ),
-    ]
-
-
-def _table(
-    table_id: str, title: str, first_column: str, rows: list[tuple[str, Any]], hint: str
-) -> dict[str, Any]:
-    return {
-        "id": table_id,
-        "title": title,
-        "first_column": first_column,
-        "rows": rows,
-        "hint": hint,
-    }
-
-
-def _labelled(cells: Mapping[Any, Any], label: Callable[[Any], str]) -> list[tuple[str, Any]]:
-    return [(label(value), cell) for value, cell in cells.items()]
-
-
-def _reach_by_role(summary: domain.CohortSummary) -> list[dict[str, Any]]:
-    family_label = presenter.template_helpers()["family_label"]
-    return [
-        {
-            "title": family_label(participant),
-            "rows": None
-            if reach is None
-            else [(family_label(family), cell) for family, cell in reach.items()],
-        }
-        for participant, reach in summary.family_reach_by_participant.items()
-    ]
 
 
 @blueprint.get("/web/copy")

@@ -79,7 +79,7 @@ def test_the_chart_is_an_accessible_image_with_the_given_title_and_description()
     assert root.find("svg:desc", NS).get("id") == "strands-desc"
     assert root.find("svg:desc", NS).text == "Huit barres"
     assert root.get("width") is None  # scales to its container through the viewBox
-    assert root.get("viewBox").startswith("0 0 640 ")
+    assert root.get("viewBox").startswith("0 0 440 ")
 
 
 def test_every_row_has_its_label_and_every_bar_its_value_in_words():
