@@ -162,14 +162,14 @@ def test_another_courses_webs_and_snapshots_never_count(
     app: Flask, fake_platform: FakePlatform
 ) -> None:
     """Learner 1 is in both courses: their snapshot in course B is no first snapshot in course A."""
+    amelie = launch_as(app, fake_platform, "amelie")
+    amelie_in_b = launch_as(app, fake_platform, "amelie", {CONTEXT: COURSE_B})
     for number in (1, 2):
         in_b = launch_learner(app, fake_platform, number, COURSE_B)
         in_b.add_strand(f"Course B strand {number}")
         take_snapshot(in_b)
     learner(app, fake_platform, 1)  # course A: a web, no snapshot
     _cohort(app, fake_platform, range(3, 5), grown=0)
-    amelie = launch_as(app, fake_platform, "amelie")
-    amelie_in_b = launch_as(app, fake_platform, "amelie", {CONTEXT: COURSE_B})
 
     for page in ("web/cohort", "web/cohort/report"):
         text = page_text(amelie.get(page))
