@@ -104,25 +104,33 @@ def shared_web(session: Session, launch: LaunchContext, owner_id: int) -> Shared
     return SharedWeb(owner=owner, name=name, web=web_facts(owner, name))
 
 
-def mentee_web(session: Session, launch: LaunchContext, user_id: int) -> SharedWeb:
+@dataclass(frozen=True)
+class MenteeWeb:
+    """A mentee as their mentor may see them: their name, and their web if they share it."""
+
+    user_id: int
+    name: str
+    shared: SharedWeb | None
+
+
+def mentee_web(session: Session, launch: LaunchContext, user_id: int) -> MenteeWeb:
     """A mentee's web, for a mentor whose launch names them, while they share it with their
-    mentors. Anything else — not a mentee, not shared, no web, another course — is not found."""
-    context_pk = require_course(launch)
+    mentors (`shared` is None otherwise: the mentor knows whom they mentor, not what is private).
+    Someone outside the mentor's scope is not found, like an id that does not exist."""
+    require_course(launch)
     if not is_mentor(launch):
         raise ForbiddenError(_l("Only a mentor can see the webs of the people they mentor."))
-    owner = None
-    if user_id in mentee_user_pks(session, launch):
-        owner = session.scalars(
-            _webs_in(context_pk)
-            .where(WebOwner.user_id == user_id, WebOwner.shared_with_mentors.is_(True))
-            .options(joinedload(WebOwner.user))
-        ).first()
+    if user_id not in mentee_user_pks(session, launch):
+        raise NotFoundError(_l("There is nobody you mentor at this address."), code="not-a-mentee")
+    owner = session.scalars(
+        _webs_in(launch.context_pk)
+        .where(WebOwner.user_id == user_id, WebOwner.shared_with_mentors.is_(True))
+        .options(joinedload(WebOwner.user))
+    ).first()
     if owner is None:
-        raise NotFoundError(
-            _l("There is no web shared with you at this address."), code="web-not-found"
-        )
+        return MenteeWeb(user_id, display_name(session.get(User, user_id)), None)
     name = display_name(owner.user)
-    return SharedWeb(owner=owner, name=name, web=web_facts(owner, name))
+    return MenteeWeb(user_id, name, SharedWeb(owner=owner, name=name, web=web_facts(owner, name)))
 
 
 def cohort_webs(session: Session, launch: LaunchContext, today: date) -> list[WebScoreAndFacts]:

@@ -101,6 +101,13 @@ def parse_container(body: Any) -> list[RosterMember]:
     return [member for member in map(parse_member, body["members"]) if member is not None]
 
 
+def container_context_id(body: Any) -> str | None:
+    """The course a container says it lists (NRPS 2.0 §2.2 `context.id`), when it says."""
+    context = body.get("context") if isinstance(body, dict) else None
+    value = context.get("id") if isinstance(context, dict) else None
+    return value if isinstance(value, str) and value else None
+
+
 def merge_pages(pages: Iterable[list[RosterMember]]) -> dict[str, RosterMember]:
     """One entry per person: an LMS that repeats someone across pages is read once (last wins)."""
     merged: dict[str, RosterMember] = {}

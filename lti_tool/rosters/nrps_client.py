@@ -21,6 +21,7 @@ class FetchedRoster:
     members: dict[str, domain.RosterMember]
     differences_url: str | None
     pages: int
+    context_ids: frozenset[str]  # what the pages said they list; checked against the course
 
 
 def with_limit(url: str, limit: int) -> str:
@@ -37,6 +38,7 @@ def fetch_roster(client: ServiceClient, url: str, *, page_size: int) -> FetchedR
     pages: list[list[domain.RosterMember]] = []
     seen: set[str] = set()
     differences: str | None = None
+    context_ids: set[str] = set()
     next_url: str | None = with_limit(url, page_size)
     while next_url:
         if next_url in seen or len(pages) >= MAX_PAGES:
@@ -48,11 +50,15 @@ def fetch_roster(client: ServiceClient, url: str, *, page_size: int) -> FetchedR
             "roster page",
             headers={"Accept": domain.MEMBERSHIP_CONTAINER},
         )
+        body = response_json(response, "roster page")
+        context_id = domain.container_context_id(body)
+        if context_id is not None:
+            context_ids.add(context_id)
         try:
-            pages.append(domain.parse_container(response_json(response, "roster page")))
+            pages.append(domain.parse_container(body))
         except domain.RosterFormatError as error:
             raise ServiceCallError(response.status_code, f"roster page: {error}") from None
         links = domain.parse_link_header(response.headers.get("Link"))
         differences = links.get("differences", differences)
         next_url = links.get("next")
-    return FetchedRoster(domain.merge_pages(pages), differences, len(pages))
+    return FetchedRoster(domain.merge_pages(pages), differences, len(pages), frozenset(context_ids))

@@ -129,6 +129,9 @@ def sync_course(
         fetched = fetch_roster(client, url, page_size=settings.page_size)
     except ServiceCallError as error:
         return _record_failure(session, row, kind, str(error))
+    if fetched.context_ids - {row.context.context_id}:
+        # Never copy another course's people into this one, whatever address we were given.
+        return _record_failure(session, row, kind, "the LMS answered with another course's roster")
     try:
         report = _apply(session, row, fetched.members, kind, now())
     except IntegrityError:  # a launch inserted one of these people meanwhile: next time wins

@@ -30,13 +30,17 @@ SHARE_CHOICES = {"yes": True, "no": False}
 def set_sharing():
     _require_csrf()
     shared = SHARE_CHOICES.get(request.form.get("share", ""))
-    if shared is None:
+    audience = request.form.get("audience", services.FACILITATORS)
+    if shared is None or audience not in (services.FACILITATORS, services.MENTORS):
         raise InvalidInputError(_("Choose whether to share your web or to stop sharing it."))
     launch = current_launch()
     owner = services.find_own_web(db.session, launch)
     if owner is not None or shared:  # stopping a share of a web never started changes nothing
         services.set_sharing(
-            db.session, owner or services.own_web(db.session, launch), shared=shared
+            db.session,
+            owner or services.own_web(db.session, launch),
+            shared=shared,
+            audience=audience,
         )
         db.session.commit()
     return redirect(url_for("web.my_web", _anchor="sharing-title"), code=303)
@@ -49,10 +53,25 @@ def shared_list():
     return render_template("mentoring_web/shared_list.html", rows=rows, format_date=format_date)
 
 
+@blueprint.get("/web/mentees/<int:user_id>")
+@roles_required(ToolRole.MENTOR)
+def mentee_web(user_id: int):
+    mentee = sharing.mentee_web(db.session, current_launch(), user_id)
+    if mentee.shared is None:
+        return render_template("mentoring_web/mentee_not_shared.html", mentee=mentee)
+    return _read_only_web(mentee.shared, for_mentor=True)
+
+
 @blueprint.get("/web/shared/<int:owner_id>")
 @roles_required(ToolRole.FACILITATOR)
 def shared_web(owner_id: int):
     shared = sharing.shared_web(db.session, current_launch(), owner_id)
+    return _read_only_web(shared, for_mentor=False)
+
+
+def _read_only_web(shared: sharing.SharedWeb, *, for_mentor: bool):
+    """A web someone shares, as facilitators and mentors see it: roles, never the words the
+    owner wrote about the people on their strands (MENTORING-CONTENT §3.6)."""
     visible = presenter.without_private_words(shared.web)
     return render_template(
         "mentoring_web/shared_web.html",
@@ -63,6 +82,7 @@ def shared_web(owner_id: int):
         picture=presenter.web_svg(visible, id_prefix="shared-web"),
         updated_at=sharing.last_updated(shared.owner),
         format_date=format_date,
+        for_mentor=for_mentor,
     )
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from lti_tool.extensions import db
 from lti_tool.lti.models import User
 from tests.fake_platform import FakePlatform
+from tests.integration.course_progress.progress_pages import assign
 from tests.integration.learning_modules.test_files import fetch
 from tests.integration.learning_modules.test_player import MODULE, PROMPT, player
 from tests.integration.mentoring_web.my_web_pages import csrf_token
@@ -98,7 +99,7 @@ def test_a_mentee_sees_who_their_mentors_are_and_what_they_share(app, fake_platf
 
 
 @pytest.mark.parametrize("shared_with", ["nobody", "facilitators", "stopped"])
-def test_a_web_not_shared_with_mentors_is_not_found(app, fake_platform, people, shared_with):
+def test_a_web_not_shared_with_mentors_shows_nothing_of_it(app, fake_platform, people, shared_with):
     jf, _priya, marc = people
     jf.add_strand(SECRET_LABEL)
     if shared_with == "facilitators":
@@ -107,8 +108,26 @@ def test_a_web_not_shared_with_mentors_is_not_found(app, fake_platform, people, 
         share_web_with_mentors(jf)
         share_web_with_mentors(jf, shared=False)
     response = marc.get(f"web/mentees/{user_id(app, fake_platform, 'jean-francois')}")
-    assert response.status_code == 404
-    assert "Jean-François" not in response.get_data(as_text=True)
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "This web is not shared with their mentors at the moment." in text
+    assert "Classroom teacher" not in text
+    assert "<svg" not in response.get_data(as_text=True)
+
+
+def test_a_mentors_grid_links_each_mentee_to_what_they_share(app, fake_platform, people):
+    jf, _priya, marc = people
+    jf.add_strand(SECRET_LABEL)
+    share_web_with_mentors(jf)
+    reflect(jf, "<p>Pour Marc-André.</p>", mentors=True)
+    assign(launch_as(app, fake_platform, "amelie"), (MODULE.slug, True, ""))
+    html = marc.get("progress/").get_data(as_text=True)
+    jf_id = user_id(app, fake_platform, "jean-francois")
+    for target in (f"web/mentees/{jf_id}", f"modules/mentees/{jf_id}"):
+        assert f'href="{marc.path}{target}"' in html
+        assert marc.get(target).status_code == 200
+    assert "Pour Marc-André." in page_text(marc.get(f"modules/mentees/{jf_id}"))
+    assert f"mentees/{user_id(app, fake_platform, 'priya')}" not in html
 
 
 def test_a_mentor_sees_nobody_outside_their_scope(app, fake_platform, people):

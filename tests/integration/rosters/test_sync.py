@@ -356,3 +356,14 @@ def test_the_cli_reports_a_failed_sync_with_a_failing_exit_code(app, fake_platfo
     result = runner.invoke(args=["rosters", "sync"])
     assert result.exit_code == 1
     assert "HTTP 503" in result.output
+
+
+def test_a_roster_of_another_course_is_never_copied_in(app, fake_platform):
+    """The NRPS address a launch carries must list that launch's course (NRPS 2.0 §2.2)."""
+    course_b = {"id": "course-b-roster-check", "label": "MFA-B", "title": "Cohorte B"}
+    context = "https://purl.imsglobal.org/spec/lti/claim/context"
+    facilitator = Launched(app, fake_platform, "amelie", **{context: course_b})
+
+    text = page_text(facilitator.get("roster/"))
+    assert "failed: the LMS answered with another course's roster" in text
+    assert set(roster_rows(app)) == {"Amélie Tremblay"}  # only the launch's own membership

@@ -196,3 +196,9 @@ def test_next_sync_is_full_without_a_link_on_request_or_when_the_last_full_is_ol
     assert _next(want_full=True) == ("full", "https://lms/m")
     assert _next(full_synced_at=NOW - timedelta(days=8)) == ("full", "https://lms/m")
     assert _next(full_synced_at=None) == ("full", "https://lms/m")
+
+
+def test_the_container_names_its_course_when_it_does():
+    assert domain.container_context_id({"context": {"id": "c-1"}, "members": []}) == "c-1"
+    assert domain.container_context_id({"members": []}) is None
+    assert domain.container_context_id({"context": {"id": 5}}) is None
