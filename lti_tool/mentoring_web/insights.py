@@ -1,9 +1,8 @@
 """Cohort web insights (issue 5 point 3): a course's anonymous figures today, and their change.
 
 For the facilitator's cohort page and the steering committee's one-page report. Everything here
-is computed from the learners' webs of the launch's course, as `sharing.cohort_webs` counts them
-(webs of members whose course role is learner, through `sharing._webs_in`, so that a change to
-who counts — e.g. members the roster reports as deleted — applies to both pages at once), and the
+is computed from the learners' webs of the launch's course (webs of active members whose course
+role is learner, through `sharing.webs_in`, the same rule as the facilitators' shared list), and the
 earliest snapshot of each of those webs. The figures come out of `domain_cohort` and
 `domain_cohort_change`, which read scores and vocabulary values only: no name, label or note is
 copied into them.
@@ -30,7 +29,7 @@ from lti_tool.mentoring_web.domain_cohort_change import CohortChange, LearnerCha
 from lti_tool.mentoring_web.facts import WebScoreAndFacts
 from lti_tool.mentoring_web.models import WebOwner, WebSnapshot
 from lti_tool.mentoring_web.services import web_facts
-from lti_tool.mentoring_web.sharing import _facilitator_course, _webs_in
+from lti_tool.mentoring_web.sharing import facilitator_course, webs_in
 
 
 @dataclass(frozen=True)
@@ -58,8 +57,8 @@ def cohort_insights(
     change. A snapshot the tool can no longer read is left out of the change rather than failing
     the page: one unreadable history should not hide the whole cohort's.
     """
-    context_pk = _facilitator_course(launch)
-    owners = session.scalars(_webs_in(context_pk).where(Membership.role == ToolRole.LEARNER.value))
+    context_pk = facilitator_course(launch)
+    owners = session.scalars(webs_in(context_pk).where(Membership.role == ToolRole.LEARNER.value))
     # web_facts without a display name: nothing that could name a person enters the figures.
     learners: dict[int, WebScoreAndFacts] = {}
     for owner in owners:

@@ -23,9 +23,8 @@ from lti_tool.errors import ForbiddenError, NotFoundError
 from lti_tool.lti.launch import LaunchContext
 from lti_tool.lti.mentors import is_mentor, mentee_user_pks
 from lti_tool.lti.models import MEMBER_ACTIVE, Membership, User
-from lti_tool.lti.roles import ToolRole
 from lti_tool.mentoring_web import domain
-from lti_tool.mentoring_web.facts import Band, WebFacts, WebScoreAndFacts
+from lti_tool.mentoring_web.facts import Band, WebFacts
 from lti_tool.mentoring_web.models import WebOwner
 from lti_tool.mentoring_web.services import require_course, web_facts
 
@@ -67,9 +66,9 @@ def shared_webs(session: Session, launch: LaunchContext, today: date) -> list[Sh
     Anyone in the course who shares is listed, whatever their role: sharing is the owner's
     consent, and a mentor or co-facilitator may share a web to plan with the lead as well.
     """
-    context_pk = _facilitator_course(launch)
+    context_pk = facilitator_course(launch)
     owners = session.scalars(
-        _webs_in(context_pk)
+        webs_in(context_pk)
         .where(WebOwner.shared_with_facilitators.is_(True))
         .options(joinedload(WebOwner.user))
     )
@@ -90,9 +89,9 @@ def shared_webs(session: Session, launch: LaunchContext, today: date) -> list[Sh
 
 def shared_web(session: Session, launch: LaunchContext, owner_id: int) -> SharedWeb:
     """One shared web of this course; any other id (not shared, another course) is not found."""
-    context_pk = _facilitator_course(launch)
+    context_pk = facilitator_course(launch)
     owner = session.scalars(
-        _webs_in(context_pk)
+        webs_in(context_pk)
         .where(WebOwner.id == owner_id, WebOwner.shared_with_facilitators.is_(True))
         .options(joinedload(WebOwner.user))
     ).first()
@@ -123,7 +122,7 @@ def mentee_web(session: Session, launch: LaunchContext, user_id: int) -> MenteeW
     if user_id not in mentee_user_pks(session, launch):
         raise NotFoundError(_l("There is nobody you mentor at this address."), code="not-a-mentee")
     owner = session.scalars(
-        _webs_in(launch.context_pk)
+        webs_in(launch.context_pk)
         .where(WebOwner.user_id == user_id, WebOwner.shared_with_mentors.is_(True))
         .options(joinedload(WebOwner.user))
     ).first()
@@ -133,27 +132,7 @@ def mentee_web(session: Session, launch: LaunchContext, user_id: int) -> MenteeW
     return MenteeWeb(user_id, name, SharedWeb(owner=owner, name=name, web=web_facts(owner, name)))
 
 
-def cohort_webs(session: Session, launch: LaunchContext, today: date) -> list[WebScoreAndFacts]:
-    """Every learner's web in this course as it stands now, scored on `today`.
-
-    Learners are the people whose membership in this course maps to the learner role; webs of
-    facilitators and mentors would skew the figures of the people being supported.
-    """
-    context_pk = _facilitator_course(launch)
-    owners = session.scalars(_webs_in(context_pk).where(Membership.role == ToolRole.LEARNER.value))
-    # web_facts without a display name: nothing that could name a person enters the figures.
-    webs = [web_facts(owner) for owner in owners]
-    return [WebScoreAndFacts(web=web, score=domain.score(web, today)) for web in webs]
-
-
-def cohort_figures(
-    session: Session, launch: LaunchContext, *, threshold: int, today: date
-) -> domain.CohortSummary | None:
-    """The course's anonymous figures, or None while fewer than `threshold` learners have a web."""
-    return domain.cohort_summary(cohort_webs(session, launch, today), threshold)
-
-
-def _webs_in(context_pk: int) -> Select[WebOwner]:
+def webs_in(context_pk: int) -> Select[WebOwner]:
     """Webs of this course whose owner is still an active member of it, with their strands."""
     return (
         select(WebOwner)
@@ -170,7 +149,7 @@ def _webs_in(context_pk: int) -> Select[WebOwner]:
     )
 
 
-def _facilitator_course(launch: LaunchContext) -> int:
+def facilitator_course(launch: LaunchContext) -> int:
     """The launch's course, for a facilitator of it (the views check the role too)."""
     context_pk = require_course(launch)
     if not launch.is_facilitator:
