@@ -36,7 +36,13 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture
-def served_tool(tmp_path) -> Iterator[str]:
+def tool_overrides() -> dict:
+    """Override in a test module to change the served tool's configuration."""
+    return {}
+
+
+@pytest.fixture
+def served_tool(tmp_path, tool_overrides) -> Iterator[str]:
     """The tool with its development platform, on a real port, as `make run` serves it."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -49,7 +55,7 @@ def served_tool(tmp_path) -> Iterator[str]:
     }
     if not os.environ.get("DATABASE_URL"):
         settings["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'browser.sqlite3'}"
-    app = make_app(settings)
+    app = make_app({**settings, **tool_overrides})
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -108,7 +114,9 @@ def test_keyboard_launch_and_accessible_pages(served_tool, browser):
     tool_page = context.new_page()
     tool_page.set_viewport_size({"width": 480, "height": 800})
     tool_page.goto(frame.url)
-    assert tool_page.get_by_role("heading", level=1).inner_text() == "Mentoring for All — Demo course"
+    assert (
+        tool_page.get_by_role("heading", level=1).inner_text() == "Mentoring for All — Demo course"
+    )
     assert_no_violations(tool_page)
 
     # My web: empty, then a strand added with the keyboard-reachable form, errors first.
