@@ -6,12 +6,16 @@ ENV_NAME = "default"
 
 SQLALCHEMY_DATABASE_URI = "sqlite:///mentoring_web.sqlite3"  # relative to the instance folder
 SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
-REDIS_URL = None  # when set, launch state (login state, nonces, launch data, JWKS cache) lives in Redis
+REDIS_URL = (
+    None  # when set, launch state (login state, nonces, launch data, JWKS cache) lives in Redis
+)
 REDIS_KEY_PREFIX = "mentoring-web:"  # several instances (or test runs) can share one Redis
 
 # LTI validation (see ../shared/LTI-NOTES.md and docs in lti_tool/lti/validation.py)
 LTI_CLOCK_LEEWAY_SECONDS = 60  # platform clocks drift; PyJWT rejects a future iat without leeway
-LTI_MAX_TOKEN_AGE_SECONDS = 300  # an id_token is posted straight after login; older ones are refused
+LTI_MAX_TOKEN_AGE_SECONDS = (
+    300  # an id_token is posted straight after login; older ones are refused
+)
 LTI_LOGIN_STATE_SECONDS = 600  # how long a login (state + nonce) waits for its id_token
 LTI_LAUNCH_SECONDS = 8 * 3600  # how long the pages of one launch stay usable without relaunching
 LTI_LAUNCHES_PER_BROWSER = 20  # launches a browser session remembers (one per open tab or course)

@@ -36,12 +36,6 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture
-def tool_overrides() -> dict:
-    """Override in a test module to change the served tool's configuration."""
-    return {}
-
-
-@pytest.fixture
 def served_tool(tmp_path, tool_overrides) -> Iterator[str]:
     """The tool with its development platform, on a real port, as `make run` serves it."""
     with socket.socket() as probe:
@@ -80,6 +74,20 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser
         browser.close()
+
+
+def launch_in_own_tab(browser, served_tool: str, name: str) -> tuple:
+    """Launch from the development platform as `name`; the tool's page in a tab of its own (as
+    "continue in a new window" does) and its `/l/<launch>/` URL."""
+    context = browser.new_context(viewport={"width": 1024, "height": 900})
+    page = context.new_page()
+    page.goto(served_tool + "/dev-platform/")
+    page.get_by_role("button", name=f"Launch as {name}").click()
+    frame = page.frame(name="tool-frame")
+    frame.wait_for_url("**/l/*/", timeout=10_000)
+    tool = context.new_page()
+    tool.goto(frame.url)
+    return tool, frame.url
 
 
 def assert_no_violations(page) -> None:

@@ -4,7 +4,6 @@ LMS iframe's width. Skips where Chromium is not installed, like the other browse
 from __future__ import annotations
 
 import os
-from typing import Any
 
 import pytest
 
@@ -12,6 +11,7 @@ from tests.browser.test_accessibility import (  # noqa: F401 - fixtures
     CHROMIUM,
     assert_no_violations,
     browser,
+    launch_in_own_tab,
     served_tool,
 )
 
@@ -20,23 +20,10 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _launch(browser: Any, served_tool: str, name: str) -> tuple[Any, str]:  # noqa: F811
-    """Launch from the development platform as `name`; the tool's page (own tab) and its URL."""
-    context = browser.new_context(viewport={"width": 1024, "height": 900})
-    page = context.new_page()
-    page.goto(served_tool + "/dev-platform/")
-    page.get_by_role("button", name=f"Launch as {name}").click()
-    frame = page.frame(name="tool-frame")
-    frame.wait_for_url("**/l/*/", timeout=10_000)
-    tool = context.new_page()
-    tool.goto(frame.url)
-    return tool, frame.url
-
-
 def test_the_grid_is_accessible_and_its_form_works_by_keyboard(served_tool, browser) -> None:  # noqa: F811
-    _launch(browser, served_tool, "Priya Singh")
-    _launch(browser, served_tool, "Zoë O'Connor")
-    tool, course_url = _launch(browser, served_tool, "Amélie Tremblay")
+    launch_in_own_tab(browser, served_tool, "Priya Singh")
+    launch_in_own_tab(browser, served_tool, "Zoë O'Connor")
+    tool, course_url = launch_in_own_tab(browser, served_tool, "Amélie Tremblay")
 
     tool.goto(course_url + "progress/")
     assert "No mini-modules are assigned" in tool.content()
@@ -65,7 +52,7 @@ def test_the_grid_is_accessible_and_its_form_works_by_keyboard(served_tool, brow
 
 
 def test_the_mentor_page_is_accessible(served_tool, browser) -> None:  # noqa: F811
-    tool, course_url = _launch(browser, served_tool, "Marc-André Gagnon")
+    tool, course_url = launch_in_own_tab(browser, served_tool, "Marc-André Gagnon")
     tool.goto(course_url + "progress/")
     assert tool.get_by_role("heading", level=1).inner_text()
     assert_no_violations(tool)

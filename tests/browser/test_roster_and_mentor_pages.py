@@ -4,7 +4,6 @@ pass axe; "Sync now" and sharing with mentors work by keyboard. Skips without Ch
 from __future__ import annotations
 
 import os
-from typing import Any
 
 import pytest
 
@@ -12,8 +11,8 @@ from tests.browser.test_accessibility import (  # noqa: F401 - fixtures
     CHROMIUM,
     assert_no_violations,
     browser,
+    launch_in_own_tab,
     served_tool,
-    tool_overrides,
 )
 
 pytestmark = pytest.mark.skipif(
@@ -22,27 +21,15 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture
-def tool_overrides() -> dict:  # noqa: F811 - this module's configuration
+def tool_overrides() -> dict:  # this module's configuration
     return {"COHORT_MIN_GROUP_SIZE": 1}  # the demo course is small: show its charts
 
 
-def _launch(browser: Any, served_tool: str, name: str) -> tuple[Any, str]:  # noqa: F811
-    context = browser.new_context(viewport={"width": 1024, "height": 900})
-    page = context.new_page()
-    page.goto(served_tool + "/dev-platform/")
-    page.get_by_role("button", name=f"Launch as {name}").click()
-    frame = page.frame(name="tool-frame")
-    frame.wait_for_url("**/l/*/", timeout=10_000)
-    tool = context.new_page()
-    tool.goto(frame.url)
-    return tool, frame.url
-
-
 def test_the_roster_and_the_cohort_pages_are_accessible(served_tool, browser) -> None:  # noqa: F811
-    learner, learner_url = _launch(browser, served_tool, "Jean-François Côté")
+    learner, learner_url = launch_in_own_tab(browser, served_tool, "Jean-François Côté")
     learner.goto(learner_url + "web/")
     learner.get_by_role("button", name="Share my web with my mentors").click()
-    tool, course_url = _launch(browser, served_tool, "Amélie Tremblay")
+    tool, course_url = launch_in_own_tab(browser, served_tool, "Amélie Tremblay")
 
     tool.goto(course_url + "roster/")
     assert tool.get_by_role("rowheader", name="Marc-André Gagnon").count() == 1
@@ -62,17 +49,17 @@ def test_the_roster_and_the_cohort_pages_are_accessible(served_tool, browser) ->
 
 
 def test_a_mentors_pages_are_accessible(served_tool, browser) -> None:  # noqa: F811
-    learner, learner_url = _launch(browser, served_tool, "Jean-François Côté")
+    learner, learner_url = launch_in_own_tab(browser, served_tool, "Jean-François Côté")
     learner.goto(learner_url + "web/")
     learner.get_by_role("button", name="Share my web with my mentors").click()
     assert "your mentors can see this web" in learner.content()
     assert_no_violations(learner)
-    facilitator, facilitator_url = _launch(browser, served_tool, "Amélie Tremblay")
+    facilitator, facilitator_url = launch_in_own_tab(browser, served_tool, "Amélie Tremblay")
     facilitator.goto(facilitator_url + "modules/assign")
     facilitator.locator("input[type=checkbox][id^=assigned-]").first.check()
     facilitator.get_by_role("button", name="Save assignments").click()
 
-    mentor, mentor_url = _launch(browser, served_tool, "Marc-André Gagnon")
+    mentor, mentor_url = launch_in_own_tab(browser, served_tool, "Marc-André Gagnon")
     mentor.goto(mentor_url + "progress/")
     mentor.get_by_role("link", name="Web of Jean-François Côté").click()
     assert mentor.get_by_role("heading", level=1).inner_text() == (

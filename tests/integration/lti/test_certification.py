@@ -459,7 +459,11 @@ LOGIN_REQUEST_CASES: dict[str, tuple[dict[str, Any], int, str]] = {
     "no-target-link-uri": ({"target_link_uri": None}, 400, "target-link-uri-missing"),
     "no-issuer": ({"iss": None}, 400, "iss-missing"),
     "no-login-hint": ({"login_hint": None}, 400, "login-hint-missing"),
-    "unregistered-issuer": ({"iss": "https://lms.unregistered.example"}, 401, "registration-unknown"),
+    "unregistered-issuer": (
+        {"iss": "https://lms.unregistered.example"},
+        401,
+        "registration-unknown",
+    ),
     "unregistered-client-id": ({"client_id": "not-our-client"}, 401, "registration-unknown"),
 }
 

@@ -44,6 +44,7 @@ def app_overrides() -> dict:
     starts (more memberships) is tested in tests/integration/rosters."""
     return {"ROSTER_SYNC_ON_LAUNCH": "off"}
 
+
 SYSTEM_USER = "http://purl.imsglobal.org/vocab/lis/v2/system/person#User"
 UNKNOWN_ROLE = "http://lms.example/vocab/roles#HallMonitor"
 NO_NAMES = {"name": None, "given_name": None, "family_name": None}

@@ -29,7 +29,7 @@ from tests.lti_helpers import page_text
 SVG = "{http://www.w3.org/2000/svg}"
 
 # Five active strands in three role families and two models, the first one mutual: the whole
-# strong-web checklist (as in test_cohort.STRONG_WEB).
+# strong-web checklist (test_cohort uses it too).
 STRONG_WEB = (
     ("classroom_teacher_elementary", "peer_informal"),
     ("principal_vice_principal", "one_to_one_chosen"),

@@ -12,6 +12,7 @@ import pytest
 from flask import Flask
 
 from tests.fake_platform import FakePlatform
+from tests.integration.mentoring_web.cohort_helpers import STRONG_WEB, label
 from tests.integration.mentoring_web.test_privacy_helpers import (
     COURSE_B,
     Person,
@@ -24,19 +25,9 @@ from tests.lti_helpers import CONTEXT, page_text
 
 HIDDEN = "Figures are hidden for groups under {k} learners"
 
-# Five active strands across three role families and two models, the first one mutual:
-# S5 R3 T1 M1 Q1 = 11 (Growing), and the whole strong-web checklist.
-STRONG_WEB = (
-    ("classroom_teacher_elementary", "peer_informal"),
-    ("principal_vice_principal", "one_to_one_chosen"),
-    ("instructional_coach", "peer_informal"),
-    ("classroom_teacher_secondary", "peer_informal"),
-    ("mentoring_lead", "one_to_one_chosen"),
-)
-
-
-def _label(number: int, index: int) -> str:
-    return f"Xylocarp label {number:03d}-{index}"
+# STRONG_WEB: five active strands across three role families and two models, the first one
+# mutual: S5 R3 T1 M1 Q1 = 11 (Growing), and the whole strong-web checklist.
+_label = label
 
 
 def _free_text(number: int) -> list[str]:
