@@ -6,9 +6,8 @@ ENV_NAME = "default"
 
 SQLALCHEMY_DATABASE_URI = "sqlite:///mentoring_web.sqlite3"  # relative to the instance folder
 SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
-REDIS_URL = (
-    None  # when set, launch state (login state, nonces, launch data, JWKS cache) lives in Redis
-)
+# When set, launch state (login state, nonces, launch data, JWKS cache) lives in Redis.
+REDIS_URL = None
 REDIS_KEY_PREFIX = "mentoring-web:"  # several instances (or test runs) can share one Redis
 
 # LTI validation (see ../shared/LTI-NOTES.md and docs in lti_tool/lti/validation.py)
