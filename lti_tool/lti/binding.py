@@ -84,6 +84,7 @@ def roles_required(*roles: ToolRole) -> Callable:
                 )
             return view(*args, **kwargs)
 
+        wrapper.allowed_roles = frozenset(roles)  # type: ignore[attr-defined] - read by tests
         return wrapper
 
     return decorator
