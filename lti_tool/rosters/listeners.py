@@ -67,7 +67,7 @@ def _sync_after_commit(response: Response) -> Response:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     for context_pk in g.pop("rosters_to_sync", []):
         if app.config["ROSTER_SYNC_ON_LAUNCH"] == "inline":
-            sync_now(app, context_pk)
+            _sync_logging_crashes(app, context_pk)
         else:
             thread = threading.Thread(
                 target=_sync_in_thread,
@@ -83,11 +83,18 @@ def _sync_after_commit(response: Response) -> Response:
 def _sync_in_thread(app: Flask, context_pk: int) -> None:
     with app.app_context():
         try:
-            sync_now(app, context_pk)
-        except Exception:  # a thread has nobody to raise to: log it, the next launch retries
-            log.exception("roster sync crashed", extra={"context_pk": context_pk})
+            _sync_logging_crashes(app, context_pk)
         finally:
             db.session.remove()
+
+
+def _sync_logging_crashes(app: Flask, context_pk: int) -> None:
+    """A sync after a launch must never fail the launch (inline) or die silently (thread)."""
+    try:
+        sync_now(app, context_pk)
+    except Exception:  # nobody to raise to: log it; the lease expires and the next launch retries
+        db.session.rollback()
+        log.exception("roster sync crashed", extra={"context_pk": context_pk})
 
 
 def wait_for_background_syncs(timeout: float = 30) -> None:
