@@ -32,7 +32,7 @@ install: $(VENV)/.installed $(MO_FILES)
 # tests/unit/test_translations.py fails until every string is translated.
 # A new language: $(BIN)/pybabel init -i $(POT) -d $(TRANSLATIONS) -l <code>, and add it to LANGUAGES.
 translations: install
-	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k N_ --add-comments=TRANSLATORS: \
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k N_ -k lazy_pgettext:1c,2 --add-comments=TRANSLATORS: \
 		--add-location=file --no-wrap --project="Mentoring Web" -o $(POT) .
 	$(BIN)/pybabel update -i $(POT) -d $(TRANSLATIONS) --no-wrap --ignore-obsolete
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Response, current_app, render_template, request
-from flask_babel import format_date, to_user_timezone
+from flask_babel import format_date, lazy_pgettext, to_user_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -39,10 +39,11 @@ from lti_tool.lti.roles import ToolRole
 blueprint = launch_blueprint("progress", __name__)
 
 STATUS_WORDS = {
-    CellStatus.NOT_STARTED: _l("Not started"),
-    CellStatus.IN_PROGRESS: _l("In progress"),
-    CellStatus.SUBMITTED: _l("Submitted"),
-    CellStatus.REVIEWED: _l("Reviewed"),
+    # A module's state: French agrees with "mini-module" (masculine), not with "réflexion".
+    CellStatus.NOT_STARTED: lazy_pgettext("module status", "Not started"),
+    CellStatus.IN_PROGRESS: lazy_pgettext("module status", "In progress"),
+    CellStatus.SUBMITTED: lazy_pgettext("module status", "Submitted"),
+    CellStatus.REVIEWED: lazy_pgettext("module status", "Reviewed"),
 }
 # A distinct shape per status, so no one depends on colour (WCAG 1.4.1); shown beside the word.
 STATUS_SYMBOLS = {

@@ -53,6 +53,16 @@ def sync():
         flash(_("A sync of this roster is already running. Reload this page in a minute."))
     elif report.error:
         flash(_("The roster could not be synced: %(error)s", error=report.error), "error")
+    elif report.kind == "differences":
+        flash(
+            _(
+                "Roster synced from the changes the LMS reported. Changes: %(seen)d; added: "
+                "%(added)d; updated: %(updated)d.",
+                seen=report.members_seen,
+                added=report.added,
+                updated=report.updated,
+            )
+        )
     else:
         flash(
             _(

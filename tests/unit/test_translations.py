@@ -21,8 +21,15 @@ from babel.messages.pofile import read_po
 from lti_tool.paths import PROJECT_ROOT, TRANSLATIONS_DIR
 
 BABEL_CFG = PROJECT_ROOT / "babel.cfg"
-# The same keywords as `pybabel extract -k lazy_gettext -k _l -k N_` in the Makefile translations target.
-KEYWORDS = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "_l": None, "N_": None}
+# The same keywords as `pybabel extract -k lazy_gettext -k _l -k N_ -k lazy_pgettext:1c,2` in the
+# Makefile translations target.
+KEYWORDS = {
+    **DEFAULT_KEYWORDS,
+    "lazy_gettext": None,
+    "_l": None,
+    "N_": None,
+    "lazy_pgettext": ((1, "c"), 2),
+}
 PO_FILES = sorted(TRANSLATIONS_DIR.glob("*/LC_MESSAGES/messages.po"))
 
 # A printf-style conversion as Python's % operator reads it: %(name)s, %d, %%, ...

@@ -137,7 +137,7 @@ def test_sync_now_follows_differences_and_applies_removals_and_suspensions(app, 
     assert len(queries) == 1
     assert "since=" in queries[0]
     assert (
-        "Roster synced: 2 listed by the LMS, 0 added, 2 updated, 0 no longer in the course." in page
+        "Roster synced from the changes the LMS reported. Changes: 2; added: 0; updated: 2." in page
     )
     rows = roster_rows(app)
     assert rows["Priya Singh"][1] == "deleted"
