@@ -367,3 +367,25 @@ def test_a_roster_of_another_course_is_never_copied_in(app, fake_platform):
     text = page_text(facilitator.get("roster/"))
     assert "failed: the LMS answered with another course's roster" in text
     assert set(roster_rows(app)) == {"Amélie Tremblay"}  # only the launch's own membership
+
+
+def test_the_roster_page_costs_the_same_queries_for_a_small_or_a_large_course(app, fake_platform):
+    from tests.integration.mentoring_web.test_privacy_helpers import counted_queries
+
+    def members_page_queries() -> int:
+        facilitator = Launched(app, fake_platform, "amelie")
+        sync_now(facilitator, full=True)
+        with counted_queries(app) as statements:
+            assert facilitator.get("roster/?status=all").status_code == 200
+        return len(statements)
+
+    small = members_page_queries()
+    fake_platform.state.add_members(
+        [
+            Member(f"m{n}", f"sub-many-{n:03d}", (LEARNER,), name=f"Membre {n:03d}")
+            for n in range(40)
+        ]
+    )
+    large = members_page_queries()
+    assert "45 active members" in page_text(Launched(app, fake_platform, "amelie").get("roster/"))
+    assert small == large <= 3  # launch state, members with their users, the sync state
