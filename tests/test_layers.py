@@ -21,6 +21,7 @@ from lti_tool import paths
 PACKAGE = paths.PACKAGE_ROOT
 PURE_MODULES = {
     "lti_tool.lti.roles",
+    "lti_tool.lti.names",
     "lti_tool.lti.launch",
     "lti_tool.mentoring_web.vocabulary",
     "lti_tool.mentoring_web.facts",

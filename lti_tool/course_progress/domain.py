@@ -17,13 +17,14 @@ page and its CSV export narrow the course the same way; `domain_paging` cuts the
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from types import MappingProxyType
 from typing import NamedTuple
+
+from lti_tool.lti.names import search_key
 
 # The roster's words for a membership (lti.models.MEMBER_*), restated: pure code imports no models.
 ROSTER_ACTIVE, ROSTER_INACTIVE, ROSTER_DELETED = "active", "inactive", "deleted"
@@ -159,21 +160,13 @@ def build_rows(
 # -- search ---------------------------------------------------------------------------------
 
 
-def fold(text: str) -> str:
-    """Lower case without accents or apostrophes, hyphens as spaces: "Côté" → "cote",
-    "O'Connor" → "oconnor", "Jean-François" → "jean francois"."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    return " ".join(plain.replace("'", "").replace("\u2019", "").replace("-", " ").split())
-
-
 def matches_search(facts: LearnerFacts, search: str) -> bool:
     """Every word of `search` appears in the name (full, given or family) or the email."""
-    words = fold(search).split()
+    words = search_key(search).split()
     if not words:
         return True
     haystack = " ".join(
-        fold(part) for part in (facts.name, facts.given_name, facts.family_name, facts.email)
+        search_key(part) for part in (facts.name, facts.given_name, facts.family_name, facts.email)
     )
     return all(word in haystack for word in words)
 
@@ -259,7 +252,8 @@ def sort_rows(rows: Sequence[LearnerRow], sort: str, order: str) -> list[Learner
     """Sorted by name, last activity (none counts as oldest) or modules submitted; ties always by
     name then id, ascending, so the order is the same on every request."""
     ordered = sorted(
-        rows, key=lambda r: (fold(r.facts.name) == "", fold(r.facts.name), r.facts.user_pk)
+        rows,
+        key=lambda r: (search_key(r.facts.name) == "", search_key(r.facts.name), r.facts.user_pk),
     )
     if sort == "activity":
         ordered.sort(key=lambda r: r.last_activity or datetime.min, reverse=order == "desc")

@@ -47,6 +47,7 @@ from lti_tool.learning_modules.models import (
 from lti_tool.lti.launch import LaunchContext
 from lti_tool.lti.mentors import is_mentor, mentee_user_pks
 from lti_tool.lti.models import Context, Membership, User
+from lti_tool.lti.names import person_name
 from lti_tool.lti.roles import ToolRole
 
 COURSE, MENTEES = "course", "mentees"  # whose progress the grid shows
@@ -264,7 +265,7 @@ def course_progress(
     learners = [
         LearnerFacts(
             user_pk=m.user_id,
-            name=m.name or " ".join(p for p in (m.given_name, m.family_name) if p),
+            name=person_name(m.name, m.given_name, m.family_name),
             email=m.email or "",
             given_name=m.given_name or "",
             family_name=m.family_name or "",

@@ -18,7 +18,7 @@ from lti_tool.errors import ForbiddenError, NotFoundError
 from lti_tool.learning_modules.domain import Catalogue, Module
 from lti_tool.learning_modules.models import Reflection, ReflectionFile, ReflectionVersion
 from lti_tool.learning_modules.progress import require_course
-from lti_tool.learning_modules.review import _latest_numbers, _name
+from lti_tool.learning_modules.review import latest_version_numbers, learner_name
 from lti_tool.lti.launch import LaunchContext
 from lti_tool.lti.mentors import is_mentor, mentee_user_pks
 from lti_tool.lti.models import User
@@ -49,7 +49,7 @@ def mentee_reflections(
         )
     if user_id not in mentee_user_pks(session, launch):
         raise NotFoundError(_l("There is nobody you mentor at this address."), code="not-a-mentee")
-    latest = _latest_numbers()
+    latest = latest_version_numbers()
     rows = session.execute(
         select(ReflectionVersion, Reflection)
         .join(Reflection, ReflectionVersion.reflection_id == Reflection.id)
@@ -94,4 +94,4 @@ def mentee_reflections(
         for module in catalogue.modules
         if (answers := by_module.get(module.slug))
     ]
-    return MenteeReflections(user_id, _name(session.get(User, user_id)), ordered)
+    return MenteeReflections(user_id, learner_name(session.get(User, user_id)), ordered)

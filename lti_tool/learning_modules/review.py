@@ -14,6 +14,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Subquery
 
 from lti_tool.db import utcnow
 from lti_tool.errors import ForbiddenError, NotFoundError
@@ -64,14 +65,14 @@ def require_facilitator(launch: LaunchContext) -> int:
     return require_course(launch)
 
 
-def _name(user: User | None) -> str:
-    if user is None:
-        return str(_l("A learner"))
-    full = " ".join(p for p in (user.given_name, user.family_name) if p)
-    return user.name or full or str(_l("A learner"))
+def learner_name(user: User | None) -> str:
+    """The learner's name for a facilitator or mentor, or "A learner" when the LMS sent none."""
+    return (user.display_name if user else "") or str(_l("A learner"))
 
 
-def _latest_numbers():
+def latest_version_numbers() -> Subquery:
+    """(reflection_id, number) of each reflection's latest submitted version, to join on: the
+    review list, the reviewed rule and a mentor's reading all show the latest version only."""
     return (
         select(
             ReflectionVersion.reflection_id,
@@ -88,7 +89,7 @@ def shared_submissions(
     """The latest submitted version of each shared reflection in this course's module, with its
     learner and whether it was reviewed; unreviewed first, oldest first. One query."""
     context_pk = require_facilitator(launch)
-    latest = _latest_numbers()
+    latest = latest_version_numbers()
     reviewed_at = (
         select(func.max(Feedback.reviewed_at))
         .where(Feedback.reflection_version_id == ReflectionVersion.id)
@@ -117,7 +118,7 @@ def shared_submissions(
             version_id=version.id,
             number=version.number,
             prompt_id=prompt_id,
-            learner_name=_name(user),
+            learner_name=learner_name(user),
             learner_id=user.id,
             submitted_at=version.submitted_at,
             reviewed_at=reviewed,
@@ -170,7 +171,9 @@ def shared_version(
             .order_by(Feedback.created_at, Feedback.id)
         )
     )
-    return SharedVersion(version, reflection, _name(user), version.number == latest, feedback)
+    return SharedVersion(
+        version, reflection, learner_name(user), version.number == latest, feedback
+    )
 
 
 def give_feedback(
@@ -234,7 +237,7 @@ def module_reviewed(
     """The module is reviewed for this learner (by default the launch's user): the latest
     submitted version of every prompt has feedback. One query."""
     context_pk = require_course(launch)
-    latest = _latest_numbers()
+    latest = latest_version_numbers()
     has_feedback = exists().where(Feedback.reflection_version_id == ReflectionVersion.id)
     rows = session.execute(
         select(Reflection.prompt_id, ReflectionVersion.id, has_feedback)

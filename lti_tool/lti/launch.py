@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from lti_tool.lti.names import person_name
 from lti_tool.lti.roles import ToolRole, tool_role
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
@@ -198,8 +199,7 @@ class LaunchClaims:
 
     @property
     def display_name(self) -> str | None:
-        full = " ".join(part for part in (self.given_name, self.family_name) if part)
-        return self.name or full or None
+        return person_name(self.name, self.given_name, self.family_name) or None
 
 
 def _text(value: Any, limit: int = 255) -> str | None:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lti_tool.db import utcnow
 from lti_tool.extensions import db
+from lti_tool.lti.names import person_name
 
 
 class Platform(db.Model):
@@ -87,6 +88,11 @@ class User(db.Model):
     locale: Mapped[str | None] = mapped_column(String(35))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_launch_at: Mapped[datetime | None]
+
+    @property
+    def display_name(self) -> str:
+        """How the LMS named the person; "" when no launch or roster carried a name."""
+        return person_name(self.name, self.given_name, self.family_name)
 
 
 class Context(db.Model):

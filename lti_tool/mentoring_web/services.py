@@ -184,8 +184,7 @@ def my_mentor_names(session: Session, launch: LaunchContext) -> list[str]:
         return []
     names = []
     for mentor in mentors_of(session, launch.context_pk, user):
-        full = " ".join(part for part in (mentor.given_name, mentor.family_name) if part)
-        names.append(mentor.name or full or str(_l("A mentor without a name in the LMS")))
+        names.append(mentor.display_name or str(_l("A mentor without a name in the LMS")))
     return names
 
 

@@ -49,12 +49,6 @@ class SharedWeb:
     web: WebFacts
 
 
-def display_name(user: User) -> str:
-    """How the LMS named the person; the empty string when the launch carried no name."""
-    full = " ".join(part for part in (user.given_name, user.family_name) if part)
-    return user.name or full or ""
-
-
 def last_updated(owner: WebOwner) -> datetime:
     """When the centre card or any strand last changed (the owner row alone misses strand edits)."""
     return max([owner.updated_at, *(strand.updated_at for strand in owner.strands)])
@@ -78,7 +72,7 @@ def shared_webs(session: Session, launch: LaunchContext, today: date) -> list[Sh
         rows.append(
             SharedWebRow(
                 owner_id=owner.id,
-                name=display_name(owner.user),
+                name=owner.user.display_name,
                 active_strands=score.active_strands,
                 band=score.band,
                 updated_at=last_updated(owner),
@@ -99,7 +93,7 @@ def shared_web(session: Session, launch: LaunchContext, owner_id: int) -> Shared
         raise NotFoundError(
             _l("There is no web shared with you at this address."), code="web-not-found"
         )
-    name = display_name(owner.user)
+    name = owner.user.display_name
     return SharedWeb(owner=owner, name=name, web=web_facts(owner, name))
 
 
@@ -127,8 +121,8 @@ def mentee_web(session: Session, launch: LaunchContext, user_id: int) -> MenteeW
         .options(joinedload(WebOwner.user))
     ).first()
     if owner is None:
-        return MenteeWeb(user_id, display_name(session.get(User, user_id)), None)
-    name = display_name(owner.user)
+        return MenteeWeb(user_id, session.get(User, user_id).display_name, None)
+    name = owner.user.display_name
     return MenteeWeb(user_id, name, SharedWeb(owner=owner, name=name, web=web_facts(owner, name)))
 
 

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from lti_tool.lti.names import person_name
 from lti_tool.lti.roles import ToolRole, tool_role
 
 MEMBERSHIP_CONTAINER = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
@@ -50,8 +51,7 @@ class RosterMember:
 
     @property
     def display_name(self) -> str | None:
-        full = " ".join(part for part in (self.given_name, self.family_name) if part)
-        return self.name or full or None
+        return person_name(self.name, self.given_name, self.family_name) or None
 
 
 def parse_link_header(value: str | None) -> dict[str, str]:
@@ -125,7 +125,6 @@ class RosterChanges:
     updated: tuple[RosterMember, ...] = ()
     removed: tuple[str, ...] = ()  # no longer listed by a full roster: marked deleted
     unchanged: int = 0
-    listed: Mapping[str, RosterMember] = field(default_factory=dict)
 
 
 def plan_changes(
@@ -145,7 +144,7 @@ def plan_changes(
             sub for sub, status in known.items() if sub not in listed and status != DELETED
         )
     unchanged = len(known) - len(updated) - len(removed)
-    return RosterChanges(added, updated, removed, unchanged, listed)
+    return RosterChanges(added, updated, removed, unchanged)
 
 
 def is_stale(synced_at: datetime | None, now: datetime, max_age_seconds: int) -> bool:

@@ -7,7 +7,6 @@ and paging run on those rows, so accents and case never depend on the database's
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Session
 from lti_tool.errors import ForbiddenError
 from lti_tool.lti.launch import LaunchContext
 from lti_tool.lti.models import MEMBER_ACTIVE, MEMBER_STATUSES, Membership, User
+from lti_tool.lti.names import search_key
 from lti_tool.rosters.models import RosterSync
 from lti_tool.rosters.services import sync_state
 
@@ -55,17 +55,6 @@ def require_facilitator_course(launch: LaunchContext) -> int:
     return launch.context_pk
 
 
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form for search: "Côté" and "cote" match."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
-def _name(user: User) -> str:
-    full = " ".join(part for part in (user.given_name, user.family_name) if part)
-    return user.name or full or ""
-
-
 def roster_page(
     session: Session,
     launch: LaunchContext,
@@ -80,7 +69,7 @@ def roster_page(
     rows = [
         RosterRow(
             user.id,
-            _name(user),
+            user.display_name,
             user.email,
             membership.role,
             tuple(membership.lti_roles or ()),
@@ -98,10 +87,10 @@ def roster_page(
     never = sum(row.status == MEMBER_ACTIVE and row.last_launch_at is None for row in rows)
     if status in MEMBER_STATUSES:
         rows = [row for row in rows if row.status == status]
-    needle = fold(search.strip())
+    needle = search_key(search.strip())
     if needle:
-        rows = [row for row in rows if needle in fold(f"{row.name} {row.email or ''}")]
-    rows.sort(key=lambda row: (fold(row.name) or "\uffff", row.user_id))
+        rows = [row for row in rows if needle in search_key(f"{row.name} {row.email or ''}")]
+    rows.sort(key=lambda row: (search_key(row.name) or "\uffff", row.user_id))
     pages = max(1, -(-len(rows) // per_page))
     page = min(max(page, 1), pages)
     chunk = rows[(page - 1) * per_page : page * per_page]

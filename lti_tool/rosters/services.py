@@ -133,7 +133,7 @@ def sync_course(
         # Never copy another course's people into this one, whatever address we were given.
         return _record_failure(session, row, kind, "the LMS answered with another course's roster")
     try:
-        report = _apply(session, row, fetched.members, kind, now())
+        report = _apply(session, row, fetched.members, kind, now(), client.platform.issuer)
     except IntegrityError:  # a launch inserted one of these people meanwhile: next time wins
         return _record_failure(session, row, kind, "the course changed during the sync")
     finished = now()
@@ -213,14 +213,9 @@ def _apply(
     listed: dict[str, domain.RosterMember],
     kind: str,
     now: datetime,
+    issuer: str,
 ) -> _Counts:
     context_pk = row.context_id
-    issuer = session.scalar(
-        select(Platform.issuer)
-        .join(Deployment, Deployment.platform_id == Platform.id)
-        .join(Context, Context.deployment_id == Deployment.id)
-        .where(Context.id == context_pk)
-    )
     current = {
         user.sub: (membership, user)
         for membership, user in session.execute(

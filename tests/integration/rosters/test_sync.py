@@ -389,3 +389,28 @@ def test_the_roster_page_costs_the_same_queries_for_a_small_or_a_large_course(ap
     large = members_page_queries()
     assert "45 active members" in page_text(Launched(app, fake_platform, "amelie").get("roster/"))
     assert small == large <= 3  # launch state, members with their users, the sync state
+
+
+def test_a_sync_in_progress_holds_the_course_until_its_lease_runs_out(app, fake_platform):
+    """Two workers never sync one course at once: the second finds the lease taken."""
+    from datetime import timedelta
+
+    from lti_tool.db import utcnow
+
+    facilitator = Launched(app, fake_platform, "amelie")
+
+    def lease_taken(ago: timedelta) -> None:
+        with app.app_context():
+            row = db.session.scalar(select(RosterSync))
+            row.running_since = utcnow() - ago
+            db.session.commit()
+            db.session.remove()
+
+    lease_taken(timedelta(seconds=5))  # another worker is reading the roster right now
+    before = len(nrps_requests(fake_platform))
+    assert "A sync of this roster is already running." in page_text(sync_now(facilitator))
+    assert len(nrps_requests(fake_platform)) == before
+
+    lease_taken(timedelta(seconds=app.config["ROSTER_SYNC_LEASE_SECONDS"] + 1))  # it died
+    assert "Roster synced" in page_text(sync_now(facilitator))
+    assert len(nrps_requests(fake_platform)) > before

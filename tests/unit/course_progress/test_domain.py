@@ -15,7 +15,6 @@ from lti_tool.course_progress.domain import (
     all_prompts_reviewed,
     build_rows,
     cell_status,
-    fold,
     last_activity,
     matches_search,
     narrowed,
@@ -24,6 +23,7 @@ from lti_tool.course_progress.domain import (
 )
 from lti_tool.course_progress.domain_paging import page_links, paginate
 from lti_tool.learning_modules.domain_feedback import is_reviewed
+from lti_tool.lti.names import search_key as fold
 
 TODAY = date(2026, 3, 10)
 T1, T2, T3, T4 = (datetime(2026, 3, d, 12) for d in (1, 2, 3, 4))
