@@ -11,9 +11,9 @@ from flask import Flask
 from tests.fake_platform import FakePlatform
 from tests.integration.mentoring_web.test_privacy_helpers import (
     Person,
-    counted_queries,
     launch_as,
     launch_learner,
+    queries_per_page,
 )
 
 PAGES = ("web/shared", "web/cohort")
@@ -28,14 +28,7 @@ def _add_learners(app: Flask, platform: FakePlatform, numbers: range) -> None:
 
 
 def _queries(app: Flask, facilitator: Person) -> dict[str, int]:
-    counts = {}
-    for page in PAGES:
-        facilitator.get(page)  # warm: the first request may load caches (JWKS, translations)
-        with counted_queries(app) as statements:
-            response = facilitator.get(page)
-        assert response.status_code == 200
-        counts[page] = len(statements)
-    return counts
+    return queries_per_page(app, facilitator, PAGES)
 
 
 def test_facilitator_pages_do_not_query_per_learner(

@@ -28,11 +28,11 @@ from tests.integration.mentoring_web.cohort_helpers import (
 from tests.integration.mentoring_web.test_privacy_helpers import (
     COURSE_B,
     Person,
-    counted_queries,
     figures,
     launch_as,
     launch_learner,
     learner_claims,
+    queries_per_page,
     section,
 )
 from tests.lti_helpers import CONTEXT, assert_refused, link_href, page_text
@@ -203,14 +203,7 @@ def test_a_learner_the_roster_reports_deleted_counts_neither_today_nor_in_the_ch
 
 
 def _queries(app: Flask, facilitator: Person) -> dict[str, int]:
-    counts = {}
-    for page in PAGES:
-        facilitator.get(page)  # warm: the first request may load caches (JWKS, translations)
-        with counted_queries(app) as statements:
-            response = facilitator.get(page)
-        assert response.status_code == 200
-        counts[page] = len(statements)
-    return counts
+    return queries_per_page(app, facilitator, PAGES)
 
 
 def test_the_insight_pages_do_not_query_per_learner(

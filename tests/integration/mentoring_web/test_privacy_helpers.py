@@ -9,7 +9,7 @@ an LMS would send a different person.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from html import unescape
@@ -153,6 +153,19 @@ def counted_queries(app: Flask) -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+def queries_per_page(app: Flask, person: Person, pages: Iterable[str]) -> dict[str, int]:
+    """SQL statements each page runs for `person`, after one warm-up request (caches: JWKS,
+    translations)."""
+    counts = {}
+    for page in pages:
+        person.get(page)
+        with counted_queries(app) as statements:
+            response = person.get(page)
+        assert response.status_code == 200
+        counts[page] = len(statements)
+    return counts
 
 
 def section(response: TestResponse, heading_id: str) -> str:
