@@ -132,11 +132,13 @@ class FakePlatform:
         user_key: str,
         target_link_uri: str | None = None,
         message_type: str = RESOURCE_LINK_REQUEST,
+        *,
+        link: ResourceLink | None = None,
         **extra: str,
     ) -> dict[str, str]:
         """What the platform sends to the tool's /lti/login (third-party-initiated login)."""
         params = self._launches.login_params(
-            self.member(user_key), self.link(message_type), target_link_uri
+            self.member(user_key), link or self.link(message_type), target_link_uri
         )
         return {**params, **extra}
 
@@ -159,13 +161,14 @@ class FakePlatform:
         message_type: str,
         target_link_uri: str | None,
         https: bool,
+        link: ResourceLink | None = None,
     ) -> tuple[LoginRedirect, str]:
         base = TOOL_HTTPS_URL if https else TOOL_URL
         target = target_link_uri or (base + "/lti/launch")
         login_url = base + "/lti/login"
         response = client.post(
             login_url,
-            data=self.login_params(user_key, target, message_type),
+            data=self.login_params(user_key, target, message_type, link=link),
             headers={"Referer": self.url("/")},
         )
         continue_url = _cookie_check_continue_url(response)
@@ -198,8 +201,12 @@ class FakePlatform:
         message_type: str = RESOURCE_LINK_REQUEST,
         claims_overrides: dict[str, Any] | None = None,
         https: bool = False,
+        *,
+        link: ResourceLink | None = None,
     ) -> TestResponse:
         """The real flow: tool login → platform /auth over HTTP → auto-post form → tool launch.
+
+        `link` is the placement launched (a deep-linked one, say); by default the course's first.
 
         If the tool's login first answers with its cookie-check page, the helper follows the page's
         continue URL, as the page's script does in a browser that keeps cookies.
@@ -207,7 +214,7 @@ class FakePlatform:
         `claims_overrides` maps claim names to values (None removes the claim); the platform's
         id_token is decoded, changed and signed again with the same key and header.
         """
-        _redirect, location = self._login(client, user_key, message_type, None, https)
+        _redirect, location = self._login(client, user_key, message_type, None, https, link)
         with requests.Session() as http:
             page = http.get(location, timeout=HTTP_TIMEOUT)
         assert page.status_code == 200, f"/auth refused: {page.status_code} {page.text[:500]}"

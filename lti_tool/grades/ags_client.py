@@ -16,29 +16,28 @@ AgsCallError = ServiceCallError  # the name the grades feature has always used
 
 @dataclass
 class AgsClient(ServiceClient):
-    def find_line_item(
-        self, lineitems_url: str, resource_link_id: str | None, slug: str
-    ) -> str | None:
-        params = {"tag": domain.COMPLETION_TAG, "resource_id": slug}
-        if resource_link_id:
-            params["resource_link_id"] = resource_link_id
-        response = self.call(
-            "GET",
-            domain.with_query(lineitems_url, params),
-            "line item search",
-            headers={"Accept": domain.LINEITEM_CONTAINER_MEDIA_TYPE},
-        )
-        items = response_json(response, "line item search")
-        for item in items if isinstance(items, list) else ():
-            # Some LMSs ignore the filters; check them again here.
-            if (
-                isinstance(item, dict)
-                and isinstance(item.get("id"), str)
-                and item.get("tag") == domain.COMPLETION_TAG
-                and item.get("resourceId") == slug
-                and (not resource_link_id or item.get("resourceLinkId") == resource_link_id)
-            ):
-                return item["id"]
+    def find_line_item(self, lineitems_url: str, module_slug: str) -> str | None:
+        """The module's column, searched by `resource_id` across every page (AGS 2.0 §3.2.4).
+
+        Not by the launch's `resource_link_id`: the learner may have come in through another
+        link, whose column is not this module's.
+        """
+        url: str | None = domain.with_query(lineitems_url, {"resource_id": module_slug})
+        for _page in range(domain.LINE_ITEM_PAGES):
+            if url is None:
+                break
+            response = self.call(
+                "GET",
+                url,
+                "line item search",
+                headers={"Accept": domain.LINEITEM_CONTAINER_MEDIA_TYPE},
+            )
+            found = domain.choose_line_item(
+                response_json(response, "line item search"), module_slug
+            )
+            if found is not None:
+                return found
+            url = response.links.get("next", {}).get("url")
         return None
 
     def create_line_item(self, lineitems_url: str, payload: dict[str, object]) -> str:

@@ -26,6 +26,23 @@ def deliver() -> None:
     click.echo(f"delivered {report.delivered}, retrying {report.retrying}, failed {report.failed}")
 
 
+@grades_cli.command("retry")
+@click.option("--record", "record_id", type=click.IntRange(1, 2**31 - 1), help="Only this record.")
+def retry(record_id: int | None) -> None:
+    """Give failed scores (an LMS refusal, or too many attempts) a fresh round, and send them now.
+
+    For after the cause is fixed in the LMS: a deleted column, a learner re-enrolled, a scope added.
+    """
+    count = services.requeue(db.session, utcnow(), record_id=record_id)
+    db.session.commit()
+    if not count:
+        click.echo("No scores to retry.")
+        return
+    with requests.Session() as http:
+        report = services.deliver_pending(db.session, utcnow(), http)
+    click.echo(f"delivered {report.delivered}, retrying {report.retrying}, failed {report.failed}")
+
+
 @grades_cli.command("list")
 @click.option("--pending", is_flag=True, help="Only scores still waiting to be delivered.")
 def list_command(pending: bool) -> None:

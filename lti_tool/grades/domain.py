@@ -120,3 +120,39 @@ def short_error(status: int | None, reason: str) -> str:
 
 def has_scope(scopes: tuple[str, ...] | list[str], suffix: str) -> bool:
     return any(scope.endswith(suffix) for scope in scopes)
+
+
+# How long a worker may hold a record it is sending: longer than its LMS calls can take (token,
+# line item search, creation and score, each with its timeout), short enough that a killed
+# worker's record is tried again soon.
+CLAIM_SECONDS = 120
+LINE_ITEM_PAGES = 20  # pages of a line item search followed before giving up
+
+
+def is_modules_own_link(module_slug: str, linked_module: str | None) -> bool:
+    """Whether a launch's link is `module_slug`'s own (deep-linked with `custom.module`).
+
+    Only then are the launch's `lineitem` and resource link the module's: any other link — the
+    web builder, another module, a plain tool link — has a column of its own that this module's
+    score must never reach.
+    """
+    return bool(linked_module) and linked_module == module_slug
+
+
+def choose_line_item(items: object, module_slug: str) -> str | None:
+    """The id of `module_slug`'s column in a line item container page, or None.
+
+    A column is the module's when its `resourceId` is the slug; the tool's completion tag breaks a
+    tie (an LMS may keep the deep link's `resourceId` and drop its tag). LMSs that ignore the
+    search filters send every column, so the check is made here again.
+    """
+    candidates = [
+        item
+        for item in (items if isinstance(items, list) else ())
+        if isinstance(item, dict)
+        and isinstance(item.get("id"), str)
+        and item.get("resourceId") == module_slug
+    ]
+    tagged = [item for item in candidates if item.get("tag") == COMPLETION_TAG]
+    chosen = (tagged or candidates)[:1]
+    return chosen[0]["id"] if chosen else None

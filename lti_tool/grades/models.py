@@ -42,6 +42,12 @@ class ScoreRecord(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(index=True)
     last_error: Mapped[str | None] = mapped_column(String(300))  # status and reason, never a token
+    # A worker that is sending this record holds it until `claimed_until`; one killed mid-call
+    # lets the claim lapse, and the record is tried again, never by two workers at once.
+    claimed_until: Mapped[datetime | None]
+    # Bumped each time the score is recorded again, so a send of an older revision never marks a
+    # newer one delivered.
+    revision: Mapped[int] = mapped_column(default=0)
     delivered_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -49,3 +55,23 @@ class ScoreRecord(db.Model):
 
     def __repr__(self) -> str:
         return f"<ScoreRecord {self.id} {self.module_slug} {self.status}>"
+
+
+class ModuleLineItem(db.Model):
+    """The gradebook column of one module in one course: the only place its scores may go.
+
+    Filled from the module's own deep-linked launch (its `lineitem` claim), or found on the LMS by
+    `resourceId`, or created once. `creating_until` is the claim of the worker creating the column,
+    so two learners' first scores never make two columns.
+    """
+
+    __tablename__ = "grade_module_line_item"
+    __table_args__ = (UniqueConstraint("platform_id", "context_id", "module_slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platform.id", ondelete="CASCADE"))
+    context_id: Mapped[int] = mapped_column(ForeignKey("lti_context.id", ondelete="CASCADE"))
+    module_slug: Mapped[str] = mapped_column(String(100))
+    lineitem_url: Mapped[str | None] = mapped_column(String(1024))
+    creating_until: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -3,7 +3,12 @@
 `record_completion` only flushes: the score is written in the transaction of the request that
 earned it. Delivery commits each record on its own (the outbox's purpose: one LMS failure never
 loses another record's progress), so callers run it after their own commit — from the CLI, the
-facilitator's "Retry now", or right after a completion via `deliver_after_commit`.
+facilitator's "Retry now", or right after a completion via `deliver_after_commit`. The LMS side
+(which column, the calls themselves) is `line_items`.
+
+Each score goes to its own module's column, never to the column of the link the learner came in
+through: a learner who opened module A's link and completed module B from the module list earns a
+score in B's column, and a web-builder link (which Moodle may give a column) never gets one.
 """
 
 from __future__ import annotations
@@ -18,13 +23,12 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from lti_tool.db import utcnow
-from lti_tool.grades import domain
-from lti_tool.grades.ags_client import AgsCallError, AgsClient
+from lti_tool.grades import domain, line_items
+from lti_tool.grades.ags_client import AgsCallError
 from lti_tool.grades.domain import Status
 from lti_tool.grades.models import ScoreRecord
-from lti_tool.lti.keys import active_key
+from lti_tool.learning_modules.domain import LINK_MODULE_PARAM
 from lti_tool.lti.launch import LaunchContext
-from lti_tool.lti.models import Platform
 from lti_tool.lti.state_store import StateStore
 
 log = logging.getLogger(__name__)
@@ -61,13 +65,13 @@ def record_completion(
     (`mark_reviewed` sends it again as FullyGraded).
     """
     ags = launch.ags
-    if (
-        ags is None
-        or launch.context_pk is None
-        or not domain.has_scope(ags.scopes, domain.SCORE_SCOPE_SUFFIX)
-        or not (ags.lineitem_url or ags.lineitems_url)
-    ):
+    if ags is None or launch.context_pk is None:
         return None
+    own_link = domain.is_modules_own_link(module_slug, launch.custom.get(LINK_MODULE_PARAM))
+    if not domain.has_scope(ags.scopes, domain.SCORE_SCOPE_SUFFIX) or not (
+        ags.lineitems_url or (own_link and ags.lineitem_url)
+    ):
+        return None  # no gradebook this module's score could reach
     moment = _naive_utc(now or utcnow())
     record = session.scalar(
         select(ScoreRecord).where(
@@ -95,12 +99,15 @@ def record_completion(
         and record.grading_progress == grading
     ):
         return record
+    own_link = domain.is_modules_own_link(module_slug, launch.custom.get(LINK_MODULE_PARAM))
     record.user_sub = launch.sub
     record.label = (label or module_slug)[:255]
-    record.resource_link_id = launch.resource_link_id
+    # The launch's link and its column are the module's only when the learner came in through the
+    # module's own link; otherwise they belong to another module or to the web builder.
+    record.resource_link_id = launch.resource_link_id if own_link else None
     record.scopes = list(ags.scopes)
     record.lineitems_url = ags.lineitems_url
-    if ags.lineitem_url or record.lineitem_url is None:
+    if own_link and ags.lineitem_url:
         record.lineitem_url = ags.lineitem_url
     record.score_given, record.score_maximum = score_given, score_maximum
     record.activity_progress, record.grading_progress = "Completed", grading
@@ -134,6 +141,7 @@ def mark_reviewed(
 
 
 def _send_again(record: ScoreRecord, moment: datetime) -> None:
+    record.revision = (record.revision or 0) + 1
     record.timestamp = moment
     record.status = Status.PENDING
     record.attempts = 0
@@ -150,7 +158,7 @@ def deliver_pending(
     context_pk: int | None = None,
     store: StateStore | None = None,
 ) -> DeliveryReport:
-    """Deliver every pending record due at `now` (optionally one course's), committing each."""
+    """Deliver every pending record due at `now` (optionally one course's), each on its own."""
     now = _naive_utc(now)
     query = select(ScoreRecord.id).where(
         ScoreRecord.status == Status.PENDING,
@@ -158,8 +166,10 @@ def deliver_pending(
     )
     if context_pk is not None:
         query = query.where(ScoreRecord.context_id == context_pk)
+    record_ids = list(session.scalars(query.order_by(ScoreRecord.id)))
+    session.commit()  # no transaction stays open across the LMS calls below
     report = DeliveryReport()
-    for record_id in list(session.scalars(query.order_by(ScoreRecord.id))):
+    for record_id in record_ids:
         _count(report, record_id, deliver_one(session, record_id, now, http, store=store))
     return report
 
@@ -172,28 +182,36 @@ def deliver_one(
     *,
     store: StateStore | None = None,
 ) -> Status | None:
-    """Try one pending record that is due at `now`, and commit the outcome. None if not tried."""
+    """Try one pending record that is due at `now`. None if it was not tried.
+
+    Three steps, and no database transaction is open during the LMS calls: claim the record (one
+    UPDATE that only one worker can win, committed), send it, then write the outcome — unless the
+    score was recorded again meanwhile, in which case the newer revision stays pending.
+    """
     now = _naive_utc(now)
-    record = session.get(ScoreRecord, record_id)
-    if record is None or record.status != Status.PENDING:
+    claimed = line_items.claim(session, record_id, now)
+    if claimed is None:
         return None
-    if record.next_attempt_at is not None and record.next_attempt_at > now:
-        return None  # backing off: never hammer an LMS that is down
-    record.attempts += 1
     try:
-        _deliver(session, record, http, store or current_app.extensions["lti_state_store"])
-    except AgsCallError as error:
-        record.status, record.next_attempt_at = domain.after_failure(
-            record.attempts, error.status, now
+        line_items.send(
+            session, claimed, http, store or current_app.extensions["lti_state_store"], now
         )
-        record.last_error = str(error)
-        log.info("grade %s not delivered (attempt %s): %s", record.id, record.attempts, error)
-    else:
-        record.status, record.delivered_at = Status.DELIVERED, now
-        record.next_attempt_at, record.last_error = None, None
-    status = Status(record.status)
-    session.commit()
-    return status
+    except AgsCallError as error:
+        status, next_attempt = domain.after_failure(claimed.attempts, error.status, now)
+        line_items.finish(session, claimed, status, next_attempt, str(error), now)
+        log.warning(
+            "grade %s not delivered (attempt %s, HTTP %s)",
+            record_id,
+            claimed.attempts,
+            error.status,
+        )
+        return status
+    except Exception:
+        session.rollback()
+        line_items.release(session, claimed)
+        raise
+    line_items.finish(session, claimed, Status.DELIVERED, None, None, now)
+    return Status.DELIVERED
 
 
 def retry_course(
@@ -201,28 +219,40 @@ def retry_course(
 ) -> DeliveryReport:
     """A facilitator's "Retry now": failed records get a fresh round, then the course's due ones go."""
     now = _naive_utc(now)
-    waiting = session.scalars(
-        select(ScoreRecord).where(
-            ScoreRecord.context_id == context_pk, ScoreRecord.status != Status.DELIVERED
-        )
-    )
-    for record in waiting:
-        if record.status == Status.FAILED:
-            record.attempts = 0
-        record.status, record.next_attempt_at = Status.PENDING, now
+    requeue(session, now, context_pk=context_pk)
     session.commit()
     return deliver_pending(session, now, http, context_pk=context_pk)
+
+
+def requeue(
+    session: Session, now: datetime, *, context_pk: int | None = None, record_id: int | None = None
+) -> int:
+    """Make waiting and failed records due now (a fresh round of attempts); returns how many."""
+    query = select(ScoreRecord).where(ScoreRecord.status != Status.DELIVERED)
+    if context_pk is not None:
+        query = query.where(ScoreRecord.context_id == context_pk)
+    if record_id is not None:
+        query = query.where(ScoreRecord.id == record_id)
+    count = 0
+    for record in session.scalars(query):
+        if record.status == Status.FAILED:
+            record.attempts = 0
+        record.status, record.next_attempt_at = Status.PENDING, _naive_utc(now)
+        count += 1
+    session.flush()
+    return count
 
 
 def deliver_after_commit(session: Session, record: ScoreRecord | None) -> None:
     """Try a just-committed record at once; any failure leaves it pending for the next run."""
     if record is None:
         return
+    record_id = record.id
     try:
         with requests.Session() as http:
-            deliver_one(session, record.id, utcnow(), http)
+            deliver_one(session, record_id, utcnow(), http)
     except Exception:  # the score is safe in the outbox; the CLI delivers it later
-        log.exception("immediate grade delivery failed for record %s", record.id)
+        log.exception("immediate grade delivery failed for record %s", record_id)
         session.rollback()
 
 
@@ -240,48 +270,6 @@ def list_records(session: Session, *, pending_only: bool = False) -> list[ScoreR
     if pending_only:
         query = query.where(ScoreRecord.status == Status.PENDING)
     return list(session.scalars(query))
-
-
-def _deliver(
-    session: Session, record: ScoreRecord, http: requests.Session, store: StateStore
-) -> None:
-    platform = session.get(Platform, record.platform_id)
-    key = active_key(session)
-    if platform is None or key is None:
-        raise AgsCallError(None, "no platform registration or no tool key")
-    client = AgsClient(platform, key, _scopes(record), store, http)
-    if record.lineitem_url is None:
-        if record.lineitems_url is None:
-            raise AgsCallError(None, "the launch named no line item")
-        found = client.find_line_item(
-            record.lineitems_url, record.resource_link_id, record.module_slug
-        )
-        if found is None:
-            if not domain.has_scope(record.scopes, domain.LINEITEM_SCOPE_SUFFIX):
-                raise AgsCallError(None, "no line item, and no scope to create one")
-            found = client.create_line_item(
-                record.lineitems_url,
-                domain.line_item_payload(record.label, record.resource_link_id, record.module_slug),
-            )
-        record.lineitem_url = found  # kept even if the score fails, so a retry reuses it
-    client.post_score(record.lineitem_url, domain.score_payload(_score(record)))
-
-
-def _scopes(record: ScoreRecord) -> tuple[str, ...]:
-    """Score and line item scopes, the same set for every record: one cached token serves all."""
-    wanted = (domain.SCORE_SCOPE_SUFFIX, domain.LINEITEM_SCOPE_SUFFIX)
-    return tuple(sorted(s for s in record.scopes if any(s.endswith(w) for w in wanted)))
-
-
-def _score(record: ScoreRecord) -> domain.Score:
-    return domain.Score(
-        user_id=record.user_sub,
-        score_given=record.score_given,
-        score_maximum=record.score_maximum,
-        timestamp=record.timestamp,
-        activity_progress=record.activity_progress,
-        grading_progress=record.grading_progress,
-    )
 
 
 def _count(report: DeliveryReport, record_id: int, status: Status | None) -> None:

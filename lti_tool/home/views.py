@@ -10,6 +10,7 @@ from sqlalchemy import text
 
 from lti_tool.extensions import db
 from lti_tool.learning_modules.catalogue import catalogue_of
+from lti_tool.learning_modules.domain import LINK_MODULE_PARAM
 from lti_tool.lti.binding import current_launch, launch_blueprint
 from lti_tool.lti.launch import LaunchContext
 
@@ -54,7 +55,7 @@ def _deep_link_target(launch: LaunchContext) -> tuple[str | None, str | None]:
     Returns (url to redirect to, or None; a notice for the course home, or None). Later visits to
     the course home from the same launch (its "Course home" links) stay on the course home.
     """
-    module, view = launch.custom.get("module"), launch.custom.get("view")
+    module, view = launch.custom.get(LINK_MODULE_PARAM), launch.custom.get("view")
     if not (module or view) or launch.launch_id in session.get(LANDED_KEY, []):
         return None, None
     landed = session.get(LANDED_KEY, [])

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 
 from lti_tool.extensions import db
 from lti_tool.learning_modules.catalogue import catalogue_of
-from lti_tool.learning_modules.domain import Catalogue, Module
+from lti_tool.learning_modules.domain import LINK_MODULE_PARAM, Catalogue, Module
 from lti_tool.lti.binding import current_launch, launch_blueprint, roles_required
 from lti_tool.lti.deep_linking import (
     LineItem,
@@ -58,7 +58,7 @@ def _choice(value: str, catalogue: Catalogue) -> LinkChoice | None:
     return LinkChoice(
         title=module.title,
         text=module.summary,
-        custom={"module": module.slug},
+        custom={LINK_MODULE_PARAM: module.slug},
         line_item=LineItem(label=module.title, resource_id=module.slug, tag=COMPLETION_TAG),
     )
 

@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 
 EXPECTED_MODULES = 24
 INTERPRETATION = "interpretation"  # written from related material; a board should review it
+# The custom parameter a deep-linked module's link carries (`module=<slug>`): the course home opens
+# that module, and the gradebook knows the link's column is that module's.
+LINK_MODULE_PARAM = "module"
 
 
 def N_(text: str) -> str:  # noqa: N802 - the gettext "no-op" marker convention
