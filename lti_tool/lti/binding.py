@@ -4,6 +4,11 @@ Every page after a launch lives under `/l/<launch_id>/…`. The launch context i
 shared state store by that id, and only if this browser's signed session cookie lists the id: a
 launch id copied into another browser is useless. A user with two courses open in two tabs holds
 two ids, and each tab's links carry its own (`url_for` adds it automatically).
+
+A browser belongs to one person at a time: staff share computers in staff rooms and libraries, so a
+launch by someone else in the same browser ends every launch the earlier person made there (their
+pages, even from the history, answer "this launch is not this browser's"). Launch pages are sent
+`Cache-Control: private, no-store`, so the back button shows nobody's page from the cache.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, current_app, g, session
+from flask import Blueprint, Response, current_app, g, session
 from flask_babel import gettext as _
 
 from lti_tool.errors import DomainError, ForbiddenError
@@ -21,6 +26,7 @@ from lti_tool.lti.roles import ToolRole
 from lti_tool.lti.services import load_launch
 
 SESSION_KEY = "lti_launches"
+PERSON_KEY = "lti_person"  # who this browser's launches belong to: platform and user row ids
 
 
 class LaunchExpiredError(DomainError):
@@ -28,10 +34,15 @@ class LaunchExpiredError(DomainError):
     code = "launch-session-missing"
 
 
-def remember_launch(launch_id: str) -> None:
+def remember_launch(launch: LaunchContext) -> None:
+    """Bind the launch to this browser; another person's earlier launches here end."""
+    person = f"{launch.platform_pk}:{launch.user_pk}"
+    if session.get(PERSON_KEY) != person:
+        session.clear()  # everything the earlier person's launches kept in this browser
+        session[PERSON_KEY] = person
     limit = current_app.config["LTI_LAUNCHES_PER_BROWSER"]
-    known = [item for item in session.get(SESSION_KEY, []) if item != launch_id]
-    session[SESSION_KEY] = [launch_id, *known][:limit]
+    known = [item for item in session.get(SESSION_KEY, []) if item != launch.launch_id]
+    session[SESSION_KEY] = [launch.launch_id, *known][:limit]
 
 
 def launch_blueprint(name: str, import_name: str, **kwargs: Any) -> Blueprint:
@@ -42,6 +53,11 @@ def launch_blueprint(name: str, import_name: str, **kwargs: Any) -> Blueprint:
     def pull_launch(endpoint: str | None, values: dict[str, Any] | None) -> None:
         launch_id = (values or {}).pop("launch_id", None)
         g.launch = _load_bound_launch(launch_id)
+
+    @blueprint.after_request
+    def not_cached(response: Response) -> Response:
+        response.headers.setdefault("Cache-Control", "private, no-store")
+        return response
 
     @blueprint.url_defaults
     def add_launch_id(endpoint: str, values: dict[str, Any]) -> None:

@@ -112,7 +112,7 @@ def launch():
     )
     events.on_launch_recorded(db.session, launch)
     db.session.commit()
-    remember_launch(launch.launch_id)
+    remember_launch(launch)
     log.info(
         "launch accepted",
         extra={

@@ -102,3 +102,49 @@ def test_the_course_page_shows_the_users_role(app: Flask, fake_platform: FakePla
         page = page_text(browser.get(launch_path(fake_platform.launch(browser, user_key))))
         assert f'<span class="role">{label}</span>' in page
         assert fake_platform.member(user_key).name in page
+
+
+def test_a_second_person_in_the_same_browser_ends_the_first_persons_launches(
+    app, fake_platform
+) -> None:
+    """A shared staff-room computer: Y launches after X; X's pages (from the history) are closed to Y."""
+    from lti_tool.extensions import db
+    from lti_tool.mentoring_web.models import Strand
+    from tests.integration.mentoring_web.my_web_pages import (
+        add_strand,
+        csrf_token,
+        launch,
+        post_form,
+        strand_values,
+    )
+
+    browser = app.test_client()
+    first = launch(fake_platform, browser, "priya")
+    add_strand(browser, first, label="Mon mentor")
+    page = browser.get(first + "web/")
+    assert page.status_code == 200
+    assert page.headers["Cache-Control"] == "private, no-store"  # the back button shows nothing
+
+    second = launch(fake_platform, browser, "zoe")
+    assert browser.get(second + "web/").status_code == 200
+    for path in ("web/", "modules/", ""):
+        refused = browser.get(first + path)
+        assert refused.status_code in (401, 403), path
+        assert "Mon mentor" not in refused.get_data(as_text=True)
+    # Nor can Y add a strand to X's web with a form from X's page in the history.
+    attempt = post_form(browser, second + "web/strands/new", strand_values(label="Intrus"))
+    assert attempt.status_code == 303
+    token = csrf_token(browser.get(second + "web/strands/new"))  # a valid token of Y's session
+    forged = browser.post(
+        first + "web/strands/new", data={**strand_values(label="Intrus 2"), "csrf_token": token}
+    )
+    assert forged.status_code in (400, 401, 403)
+    with app.app_context():
+        labels = set(db.session.scalars(db.select(Strand.label)))
+        db.session.remove()
+    assert "Intrus 2" not in labels
+
+    # The same person relaunching keeps their other launches (two courses in two tabs).
+    third = launch(fake_platform, browser, "zoe")
+    assert browser.get(second + "web/").status_code == 200
+    assert browser.get(third + "web/").status_code == 200
