@@ -440,7 +440,8 @@ def test_platform_key_rotation_is_picked_up_on_the_kid_miss(
 
     with served_requests(fake_platform) as fetches:
         rotated = fake_platform.launch(client, "priya")
-        again = fake_platform.launch(client, "zoe")
+        # Another person launches in another browser (in this one, it would end priya's launch).
+        again = fake_platform.launch(client.application.test_client(), "zoe")
         retired = signed_launch(fake_platform, client, key=old_key, headers={"kid": old_key.kid})
 
     assert follow(client, rotated).status_code == 200
