@@ -35,7 +35,7 @@ MAX_ZIP_ENTRIES = 2_000
 MAX_MEMBER_BYTES = 1024
 
 
-class ArchiveRefused(ValueError):
+class ArchiveRefusedError(ValueError):
     """An archive too big to inspect safely: too many members, or a member that inflates too far."""
 
 
@@ -43,11 +43,11 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> by
     """At most `cap` bytes of a member: the declared size is checked, then the stream is bounded,
     because a forged header can claim a small size while the compressed data inflates far more."""
     if info.file_size > cap:
-        raise ArchiveRefused(info.filename)
+        raise ArchiveRefusedError(info.filename)
     with archive.open(info) as member:
         data = member.read(cap + 1)
     if len(data) > cap:
-        raise ArchiveRefused(info.filename)
+        raise ArchiveRefusedError(info.filename)
     return data
 
 
@@ -56,7 +56,7 @@ def _zip_type(data: bytes) -> Sniffed | None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
             if len(infos) > MAX_ZIP_ENTRIES:
-                raise ArchiveRefused("too many members")
+                raise ArchiveRefusedError("too many members")
             names = [info.filename for info in infos]
             if "mimetype" in names:
                 info = archive.getinfo("mimetype")
@@ -70,7 +70,7 @@ def _zip_type(data: bytes) -> Sniffed | None:
             for prefix, found in OOXML.items():
                 if any(name.startswith(prefix) for name in names):
                     return found
-    except ArchiveRefused:
+    except ArchiveRefusedError:
         raise
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
         return None
@@ -93,7 +93,7 @@ def _is_mp3(data: bytes) -> bool:
 def sniff(data: bytes) -> Sniffed | None:
     """The type of `data` from its magic bytes, or None when it is not an accepted kind.
 
-    Raises ArchiveRefused for a zip too large to inspect (a zip bomb), so the person hears why.
+    Raises ArchiveRefusedError for a zip too large to inspect (a zip bomb), so the person hears why.
     """
     if data.startswith(b"%PDF-"):
         return "application/pdf", "pdf"

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from lti_tool.errors import NotFoundError
 from lti_tool.learning_modules.domain import Module
 from lti_tool.learning_modules.domain_files import (
-    ArchiveRefused,
+    ArchiveRefusedError,
     is_https_url,
     safe_display_name,
     sniff,
@@ -110,7 +110,7 @@ def save_upload(
         raise UnprocessableError(_l("This file is empty. Choose another file."), code="empty-file")
     try:
         sniffed = sniff(data)
-    except ArchiveRefused as error:
+    except ArchiveRefusedError as error:
         raise UnprocessableError(
             _l(
                 "This document has too many parts or parts that expand too far to be checked "
