@@ -32,7 +32,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _load_config(app, env_name, overrides)
     _check_config(app)
 
-    from lti_tool import logs, security
+    from lti_tool import logs, routing, security
     from lti_tool.extensions import babel, csrf, db, migrate
     from lti_tool.i18n import current_locale_code, select_locale
 
@@ -47,6 +47,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     )
     app.jinja_env.globals["current_locale_code"] = current_locale_code
     security.init_app(app)
+    routing.init_app(app)
 
     from lti_tool.lti.state_store import build_state_store
 

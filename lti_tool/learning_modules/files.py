@@ -26,7 +26,12 @@ from sqlalchemy.orm import Session
 
 from lti_tool.errors import NotFoundError
 from lti_tool.learning_modules.domain import Module
-from lti_tool.learning_modules.domain_files import is_https_url, safe_display_name, sniff
+from lti_tool.learning_modules.domain_files import (
+    ArchiveRefusedError,
+    is_https_url,
+    safe_display_name,
+    sniff,
+)
 from lti_tool.learning_modules.models import (
     FACILITATOR,
     Reflection,
@@ -103,7 +108,16 @@ def save_upload(
         )
     if not data:
         raise UnprocessableError(_l("This file is empty. Choose another file."), code="empty-file")
-    sniffed = sniff(data)
+    try:
+        sniffed = sniff(data)
+    except ArchiveRefusedError as error:
+        raise UnprocessableError(
+            _l(
+                "This document has too many parts or parts that expand too far to be checked "
+                "safely. Save it again from your office program, or upload it as a PDF."
+            ),
+            code="archive-refused",
+        ) from error
     if sniffed is None:
         raise UnprocessableError(
             _l(

@@ -277,3 +277,15 @@ def test_the_form_is_multipart_with_labelled_file_and_link_inputs(
     assert f'<label for="attachment-{PROMPT}">' in page.text
     assert f'<label for="link-{PROMPT}">' in page.text
     assert "up to 10 MB" in page_text(page)
+
+
+def test_a_zip_bomb_odt_is_refused_with_a_clear_message(
+    app: Flask, client: FlaskClient, fake_platform: FakePlatform
+) -> None:
+    from tests.unit.learning_modules.test_domain_files import zip_bomb
+
+    base = launch(fake_platform, client, "priya")
+    response = upload(client, base, zip_bomb(inflated=16 * 1024 * 1024), "plan.odt")
+    assert response.status_code == 422
+    assert "expand too far" in page_text(response)
+    assert stored_files(app) == []

@@ -97,3 +97,54 @@ def test_display_names_lose_paths_and_control_characters() -> None:
 )
 def test_links_must_be_https(url: str, ok: bool) -> None:
     assert is_https_url(url) is ok
+
+
+def zip_bomb(member: str = "mimetype", inflated: int = 64 * 1024 * 1024) -> bytes:
+    """A real bomb: a few kilobytes of deflated zeros that inflate to `inflated` bytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:  # noqa: SIM117
+        with archive.open(member, "w", force_zip64=True) as out:
+            chunk = bytes(1024 * 1024)
+            for _ in range(inflated // len(chunk)):
+                out.write(chunk)
+    return buffer.getvalue()
+
+
+def test_a_zip_bomb_is_refused_without_inflating_it() -> None:
+    import tracemalloc
+
+    from lti_tool.learning_modules.domain_files import ArchiveRefusedError
+
+    bomb = zip_bomb()
+    assert len(bomb) < 200_000
+    tracemalloc.start()
+    try:
+        with pytest.raises(ArchiveRefusedError):
+            sniff(bomb)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 5 * 1024 * 1024  # the 64 MB member was never held in memory
+
+
+def test_a_member_larger_than_the_cap_or_than_declared_is_never_read_whole() -> None:
+    from lti_tool.learning_modules.domain_files import ArchiveRefusedError, read_member
+
+    data = zip_bytes({"mimetype": b"x" * 5000})
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        info = archive.getinfo("mimetype")
+        info.file_size = 10  # a forged header: the stream stops at 10 bytes and the CRC fails
+        with pytest.raises(zipfile.BadZipFile):
+            read_member(archive, info, 100)
+        info.file_size = 5000
+        with pytest.raises(ArchiveRefusedError):
+            read_member(archive, info, 100)
+
+
+def test_an_archive_with_too_many_members_is_refused() -> None:
+    from lti_tool.learning_modules.domain_files import MAX_ZIP_ENTRIES, ArchiveRefusedError
+
+    entries = {f"{n}.xml": b"" for n in range(MAX_ZIP_ENTRIES + 1)}
+    entries["[Content_Types].xml"] = b"<Types/>"
+    with pytest.raises(ArchiveRefusedError):
+        sniff(zip_bytes(entries))
