@@ -18,6 +18,7 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 if TYPE_CHECKING:
     from lti_tool.devplatform.platform_app import PlatformSettings
+    from lti_tool.devplatform.signer import PlatformKey
 
 MOUNT_PATH = "/dev-platform"
 CLIENT_ID = "mentoring-web-dev"
