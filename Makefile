@@ -3,7 +3,10 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
+PORT ?= 5000
 export FLASK_APP = lti_tool
+# The development platform builds its URLs from PORT (lti_tool/devplatform/__init__.py).
+export PORT
 
 TRANSLATIONS = lti_tool/translations
 POT = $(TRANSLATIONS)/messages.pot
@@ -11,10 +14,23 @@ MO_FILES = $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/message
 
 .PHONY: run test lint install bench bench-progress translations
 
-$(BIN)/activate:
+# A clear message before any venv is made when the Python is too old (pyproject: >=3.11), and a
+# venv made by another Python version is rebuilt rather than half-working.
+PYTHON_VERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+VENV_VERSION := $(shell $(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+
+.PHONY: check-python
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || \
+		{ echo "Mentoring Web needs Python 3.11 or newer; '$(PYTHON)' is $(or $(PYTHON_VERSION),missing). Try: make install PYTHON=python3.12" >&2; exit 1; }
+	@if [ -n "$(VENV_VERSION)" ] && [ "$(VENV_VERSION)" != "$(PYTHON_VERSION)" ]; then \
+		echo "$(VENV) was made by Python $(VENV_VERSION), not $(PYTHON_VERSION): rebuilding it." >&2; \
+		rm -rf $(VENV); fi
+
+$(BIN)/activate: | check-python
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+$(VENV)/.installed: pyproject.toml | check-python $(BIN)/activate
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
 	$(BIN)/pybabel compile -d $(TRANSLATIONS)
@@ -39,7 +55,7 @@ translations: install
 run: install
 	LTI_TOOL_ENV=development $(BIN)/flask db upgrade
 	LTI_TOOL_ENV=development $(BIN)/flask dev-platform init
-	LTI_TOOL_ENV=development $(BIN)/flask run --port 5000 --with-threads
+	LTI_TOOL_ENV=development $(BIN)/flask run --port $(PORT) --with-threads
 
 test: install
 	$(BIN)/pytest

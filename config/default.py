@@ -10,7 +10,7 @@ SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 REDIS_URL = None
 REDIS_KEY_PREFIX = "mentoring-web:"  # several instances (or test runs) can share one Redis
 
-# LTI validation (see ../shared/LTI-NOTES.md and docs in lti_tool/lti/validation.py)
+# LTI validation (see the docs in lti_tool/lti/validation.py)
 LTI_CLOCK_LEEWAY_SECONDS = 60  # platform clocks drift; PyJWT rejects a future iat without leeway
 LTI_MAX_TOKEN_AGE_SECONDS = (
     300  # an id_token is posted straight after login; older ones are refused

@@ -8,6 +8,7 @@ LMS administrator would register. It can never be mounted in production.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -17,13 +18,18 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 if TYPE_CHECKING:
     from lti_tool.devplatform.platform_app import PlatformSettings
+    from lti_tool.devplatform.signer import PlatformKey
 
 MOUNT_PATH = "/dev-platform"
 CLIENT_ID = "mentoring-web-dev"
 DEPLOYMENT_ID = "dev-deployment-1"
 KEY_FILE_NAME = "dev-platform-key.pem"
-DEFAULT_PLATFORM_URL = "http://localhost:5000" + MOUNT_PATH
-DEFAULT_TOOL_URL = "http://localhost:5000"
+DEFAULT_PORT = "5000"
+
+
+def default_tool_url() -> str:
+    """http://localhost:<PORT>: `make run PORT=5001` serves there, so the platform must point there."""
+    return f"http://localhost:{os.environ.get('PORT') or DEFAULT_PORT}"
 
 
 def mount_dev_platform(app: Flask) -> None:
@@ -53,9 +59,9 @@ def dev_platform_settings(app: Flask) -> PlatformSettings:
     from lti_tool.devplatform.platform_app import PlatformSettings
     from lti_tool.devplatform.signer import PlatformKey
 
-    issuer = app.config.get("DEV_PLATFORM_URL") or DEFAULT_PLATFORM_URL
-    tool = (app.config.get("DEV_TOOL_URL") or DEFAULT_TOOL_URL).rstrip("/")
-    key_file = os.path.join(app.instance_path, KEY_FILE_NAME)
+    issuer = app.config.get("DEV_PLATFORM_URL") or default_tool_url() + MOUNT_PATH
+    tool = (app.config.get("DEV_TOOL_URL") or default_tool_url()).rstrip("/")
+    key = PlatformKey.load_or_create(os.path.join(app.instance_path, KEY_FILE_NAME))
     return PlatformSettings(
         issuer=issuer.rstrip("/"),
         client_id=CLIENT_ID,
@@ -63,6 +69,17 @@ def dev_platform_settings(app: Flask) -> PlatformSettings:
         tool_login_url=f"{tool}/lti/login",
         tool_launch_url=f"{tool}/lti/launch",
         tool_jwks_url=f"{tool}/lti/jwks",
-        key=PlatformKey.load_or_create(key_file),
+        key=key,
         http_timeout=float(app.config.get("LTI_HTTP_TIMEOUT_SECONDS", 10)),
+        secret_key=shared_secret(key),
     )
+
+
+def shared_secret(key: PlatformKey) -> str:
+    """The platform's session/hint secret, derived from its key file rather than drawn per process.
+
+    Every gunicorn worker loads the same key file (created once, atomically), so every worker
+    accepts the hints and sessions another one signed; a random secret per process made a launch
+    fail whenever its login and its /auth request reached different workers.
+    """
+    return hashlib.sha256(b"dev-platform-secret:" + key.private_pem()).hexdigest()
