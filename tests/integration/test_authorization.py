@@ -33,8 +33,8 @@ def guarded_rules(app: Flask) -> list[tuple[str, str, frozenset[ToolRole]]]:
     return sorted(found)
 
 
-def path_for(rule: str, person: Person) -> str:
-    """The rule with this person's launch id and plausible values: a real module, id 1."""
+def path_for(rule: str, person: Person, int_value: str = "1") -> str:
+    """The rule with this person's launch id and plausible values: a real module, id `int_value`."""
     launch_id = person.path.strip("/").split("/")[1]
 
     def value(match: re.Match) -> str:
@@ -43,7 +43,7 @@ def path_for(rule: str, person: Person) -> str:
             return launch_id
         if name == "slug":
             return SLUG
-        return "1" if converter == "int" else "x"
+        return int_value if converter == "int" else "x"
 
     return PLACEHOLDER.sub(value, rule)
 

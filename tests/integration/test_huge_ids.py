@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 
 from tests.integration.mentoring_web.test_privacy_helpers import launch_as
-from tests.integration.test_authorization import SLUG
+from tests.integration.test_authorization import SLUG, path_for
 
 PLACEHOLDER = re.compile(r"<(?:(\w+):)?(\w+)>")
 HUGE_IDS = ("99999999999999999999", str(2**31), "-1", "-99999999999999999999")
@@ -36,19 +36,9 @@ def test_the_walk_finds_integer_routes(app: Flask) -> None:
 @pytest.mark.parametrize("huge", HUGE_IDS)
 def test_out_of_range_ids_are_404_on_every_route(app: Flask, fake_platform, huge: str) -> None:
     person = launch_as(app, fake_platform, "amelie")
-    launch_id = person.path.strip("/").split("/")[1]
     token = person.csrf_token()
-
-    def value(match: re.Match) -> str:
-        converter, name = match.group(1), match.group(2)
-        if name == "launch_id":
-            return launch_id
-        if name == "slug":
-            return SLUG
-        return huge if converter == "int" else "x"
-
     for method, rule in int_rules(app):
-        path = PLACEHOLDER.sub(value, rule)
+        path = path_for(rule, person, huge)
         if method == "GET":
             response = person.client.get(path)
         else:
