@@ -133,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
     from lti_tool.grades.views import blueprint as grades
     from lti_tool.home.views import blueprint as home
     from lti_tool.home.views import course
+    from lti_tool.learning_modules.cli import files_cli
     from lti_tool.learning_modules.deep_link_views import blueprint as deep_link
     from lti_tool.learning_modules.mentee_views import blueprint as mentee_reflections
     from lti_tool.learning_modules.review_views import blueprint as module_review
@@ -165,3 +166,4 @@ def _register_blueprints(app: Flask) -> None:
     roster_listeners.init_app(app)
     app.cli.add_command(grades_cli)
     app.cli.add_command(rosters_cli)
+    app.cli.add_command(files_cli)

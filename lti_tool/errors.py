@@ -58,10 +58,42 @@ def _wants_json() -> bool:
     )
 
 
+# Form fields that carry no typing of a person's: tokens, choices, buttons and bookkeeping.
+_NOT_TYPED = ("csrf_token", "action", "visibility", "mentors", "revision", "digest")
+MAX_TYPED_SHOWN = 40  # fields given back on an error page; a real form has far fewer
+
+
+def typed_text() -> list[str]:
+    """What a refused POST carried that a person typed, to show back so it can be copied.
+
+    A launch that expired, a lost session cookie (no CSRF token then) or a failure on our side must
+    not swallow a reflection written over half an hour. Nothing of it is stored or logged.
+    """
+    if request.method != "POST":
+        return []
+    try:
+        form = request.form
+    except Exception:  # a body too large or unreadable: nothing to give back
+        return []
+    shown = []
+    for name, value in form.items(multi=True):
+        if name.split("-", 1)[0] in _NOT_TYPED or name.startswith("csrf"):
+            continue
+        if len(value.strip()) < 3:  # a choice or a flag, not writing
+            continue
+        shown.append(value)
+        if len(shown) >= MAX_TYPED_SHOWN:
+            break
+    return shown
+
+
 def render_error(status: int, title: str, message: str, code: str):
     if _wants_json():
         return {"error": code, "message": message}, status
-    return render_template("errors/error.html", title=title, message=message, code=code), status
+    page = render_template(
+        "errors/error.html", title=title, message=message, code=code, typed=typed_text()
+    )
+    return page, status
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -8,6 +8,7 @@ facilitator's feedback, issue 3 point 5.)
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -84,3 +85,45 @@ def is_blank_answer(text: str) -> bool:
         elif not inside and not char.isspace() and char not in "\u00a0":
             return False
     return True
+
+
+@dataclass(frozen=True)
+class PromptEntry:
+    """What one prompt's part of the reflection form holds when it is posted.
+
+    `revision` and `digest` say which draft the page was loaded with (None on a form without
+    them): the draft's revision number, and a digest of what the page showed. Together they tell
+    a change made in this tab from one made meanwhile in another.
+    """
+
+    prompt_id: str
+    answer: str
+    visibility: str
+    shared_with_mentors: bool
+    link: str
+    revision: int | None = None
+    digest: str | None = None
+
+
+def draft_digest(html: str, visibility: str, shared_with_mentors: bool, link: str) -> str:
+    """A short fingerprint of a draft as a page shows it (text, who sees it, link)."""
+    parts = "\x1f".join((html, visibility, "1" if shared_with_mentors else "0", link.strip()))
+    return hashlib.sha256(parts.encode()).hexdigest()[:32]
+
+
+def is_conflict(entry: PromptEntry, stored_revision: int, posted_digest: str) -> bool:
+    """True when the draft changed elsewhere since the page was loaded *and* this page changed it.
+
+    A stale page that changed nothing of a prompt is no conflict (that prompt is left as stored);
+    a form without a revision is never one.
+    """
+    if entry.revision is None or entry.digest is None:
+        return False
+    changed_elsewhere = entry.revision != stored_revision
+    changed_here = posted_digest != entry.digest
+    return changed_elsewhere and changed_here
+
+
+def is_unchanged_here(entry: PromptEntry, posted_digest: str) -> bool:
+    """This page left the prompt as it was loaded (so a save must not rewrite it)."""
+    return entry.digest is not None and posted_digest == entry.digest

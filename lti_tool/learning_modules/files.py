@@ -17,6 +17,8 @@ import os
 import re
 import secrets
 import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
@@ -38,7 +40,12 @@ from lti_tool.learning_modules.models import (
     ReflectionFile,
     ReflectionVersion,
 )
-from lti_tool.learning_modules.progress import UnprocessableError, _own_reflection, require_course
+from lti_tool.learning_modules.progress import (
+    UnprocessableError,
+    _own_reflection,
+    bump_revision,
+    require_course,
+)
 from lti_tool.lti.launch import LaunchContext
 from lti_tool.lti.mentors import is_mentor, mentee_user_pks
 
@@ -55,10 +62,37 @@ def upload_folder(config: dict, instance_path: str) -> Path:
     return Path(config.get("UPLOAD_FOLDER") or os.path.join(instance_path, "uploads"))
 
 
-def _write_atomically(folder: Path, name: str, data: bytes) -> Path:
+PENDING_PREFIX = ".pending-"  # an upload written before its row was committed
+TEMPORARY_PREFIX = ".upload-"  # an upload still being written
+
+
+@dataclass
+class StagedUpload:
+    """An upload written under a pending name, waiting for its transaction.
+
+    The caller commits, then `publish()`es (the file takes its stored name and the replaced draft
+    file goes), or on failure `discard()`s. A worker killed in between leaves a pending file that
+    `sweep` finishes (its row was committed) or removes (it was not): never an orphan.
+    """
+
+    row: ReflectionFile
+    pending: Path
+    final: Path
+    replaced: list[Path] = field(default_factory=list)
+
+    def publish(self) -> None:
+        os.replace(self.pending, self.final)
+        for path in self.replaced:
+            path.unlink(missing_ok=True)
+
+    def discard(self) -> None:
+        self.pending.unlink(missing_ok=True)
+
+
+def _write_pending(folder: Path, name: str, data: bytes) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / name
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".upload-")
+    target = folder / f"{PENDING_PREFIX}{name}"
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=TEMPORARY_PREFIX)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
@@ -92,11 +126,11 @@ def save_upload(
     *,
     folder: Path,
     max_bytes: int,
-) -> tuple[ReflectionFile, list[Path]]:
-    """Store an upload as the draft's file, replacing an earlier draft file.
+) -> StagedUpload:
+    """Stage an upload as the draft's file, replacing an earlier draft file.
 
-    Returns the new row and the paths of files the caller deletes after committing (the replaced
-    draft file). Nothing is written when the file is too large or not an accepted type.
+    The file is written under a pending name; the caller publishes it after committing (see
+    StagedUpload). Nothing is written when the file is too large or not an accepted type.
     """
     data = stream.read(max_bytes + 1)
     if len(data) > max_bytes:
@@ -134,7 +168,6 @@ def save_upload(
         replaced.append(folder / old.stored_name)
         session.delete(old)
     stored_name = f"{secrets.token_hex(20)}.{extension}"
-    _write_atomically(folder, stored_name, data)
     row = ReflectionFile(
         reflection_id=reflection.id,
         version_number=None,
@@ -145,8 +178,10 @@ def save_upload(
         sha256=hashlib.sha256(data).hexdigest(),
     )
     session.add(row)
+    bump_revision(reflection)
     session.flush()
-    return row, replaced
+    pending = _write_pending(folder, stored_name, data)
+    return StagedUpload(row, pending, folder / stored_name, replaced)
 
 
 def set_link(
@@ -160,7 +195,9 @@ def set_link(
             code="invalid-link",
         )
     reflection = _own_reflection(session, launch, module, prompt_id)
-    reflection.link_url = url or None
+    if reflection.link_url != (url or None):
+        reflection.link_url = url or None
+        bump_revision(reflection)
     session.flush()
     return reflection
 
@@ -220,3 +257,37 @@ def file_for_download(
     if not allowed or not path.is_file():
         raise missing
     return row, path
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    published: int
+    removed: int
+
+
+def sweep(session: Session, folder: Path, now: datetime, grace: timedelta) -> SweepReport:
+    """Leave the upload folder holding exactly the files rows name.
+
+    A pending file whose row was committed is published (its worker died after the commit); other
+    pending or temporary files, and stored files no row names, are removed once older than
+    `grace`, so an upload still in flight is never touched.
+    """
+    if not folder.is_dir():
+        return SweepReport(0, 0)
+    known = set(session.scalars(select(ReflectionFile.stored_name)))
+    cutoff = (now - grace).timestamp()
+    published = removed = 0
+    for path in folder.iterdir():
+        if not path.is_file():
+            continue
+        name = path.name
+        if name.startswith(PENDING_PREFIX) and name[len(PENDING_PREFIX) :] in known:
+            os.replace(path, folder / name[len(PENDING_PREFIX) :])
+            published += 1
+        elif path.stat().st_mtime < cutoff and (
+            name.startswith((PENDING_PREFIX, TEMPORARY_PREFIX))
+            or (STORED_NAME.match(name) and name not in known)
+        ):
+            path.unlink(missing_ok=True)
+            removed += 1
+    return SweepReport(published, removed)

@@ -54,6 +54,9 @@ class Reflection(db.Model):
     # in role_scope_mentor) and not with the facilitators, keeping mentoring apart from appraisal.
     shared_with_mentors: Mapped[bool] = mapped_column(default=False, server_default=false())
     link_url: Mapped[str | None] = mapped_column(String(2000))  # optional https link
+    # Counts the draft's changes (text, visibility, link, file): a page loaded at an older revision
+    # is stale, so its save cannot silently undo what another tab saved (progress.save_page).
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

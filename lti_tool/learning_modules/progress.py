@@ -10,6 +10,7 @@ Completion (every section seen, every prompt submitted) is recorded once and ann
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import nh3
 from flask_babel import lazy_gettext as _l
@@ -24,8 +25,11 @@ from lti_tool.learning_modules.domain_progress import (
     MAX_REFLECTION_CHARS,
     ModuleStatus,
     ProgressFacts,
+    PromptEntry,
+    draft_digest,
     is_blank_answer,
     is_complete,
+    is_conflict,
     module_status,
     with_seen,
 )
@@ -115,6 +119,59 @@ def _check_length(html: str) -> None:
             ),
             code="answer-too-long",
         )
+
+
+def bump_revision(reflection: Reflection) -> None:
+    """The draft changed: pages loaded before now are stale (see `save_page`)."""
+    reflection.revision = (reflection.revision or 0) + 1
+
+
+def stored_digest(reflection: Reflection | None) -> str:
+    """The digest of a draft as the reflection page shows it (see domain_progress.draft_digest)."""
+    if reflection is None:
+        return draft_digest("", VISIBILITIES[0], False, "")
+    return draft_digest(
+        reflection.draft_html,
+        reflection.visibility,
+        bool(reflection.shared_with_mentors),
+        reflection.link_url or "",
+    )
+
+
+def posted_digest(entry: PromptEntry) -> str:
+    """The digest of what a posted form holds for one prompt, sanitised as it would be stored."""
+    return draft_digest(
+        sanitise_answer(entry.answer), entry.visibility, entry.shared_with_mentors, entry.link
+    )
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A prompt saved from another tab after this page was loaded, and changed on this page too."""
+
+    prompt_id: str
+    saved_html: str
+    saved_at: datetime | None
+
+
+def conflicts(
+    session: Session, launch: LaunchContext, module: Module, entries: list[PromptEntry]
+) -> list[Conflict]:
+    """The prompts of a posted page that a newer save from elsewhere would be overwritten in."""
+    by_prompt = {r.prompt_id: r for r in _reflections(session, launch, module.slug)}
+    found = []
+    for entry in entries:
+        stored = by_prompt.get(entry.prompt_id)
+        revision = stored.revision if stored is not None else 0
+        if is_conflict(entry, revision, posted_digest(entry)):
+            found.append(
+                Conflict(
+                    entry.prompt_id,
+                    stored.draft_html if stored is not None else "",
+                    stored.updated_at if stored is not None else None,
+                )
+            )
+    return found
 
 
 def _check_prompt(module: Module, prompt_id: str) -> None:
@@ -248,7 +305,9 @@ def save_draft(
     html = sanitise_answer(text)
     _check_length(html)
     reflection = _own_reflection(session, launch, module, prompt_id)
-    reflection.draft_html = html
+    if reflection.draft_html != html:
+        reflection.draft_html = html
+        bump_revision(reflection)
     _own_progress(session, launch, module.slug)
     session.flush()
     return reflection
@@ -311,9 +370,11 @@ def set_visibility(
             _l("Choose who can see your reflection."), code="invalid-visibility"
         )
     reflection = _own_reflection(session, launch, module, prompt_id)
+    mentors = reflection.shared_with_mentors if shared_with_mentors is None else shared_with_mentors
+    if (reflection.visibility, bool(reflection.shared_with_mentors)) != (visibility, mentors):
+        bump_revision(reflection)
     reflection.visibility = visibility
-    if shared_with_mentors is not None:
-        reflection.shared_with_mentors = shared_with_mentors
+    reflection.shared_with_mentors = mentors
     for version in reflection.versions:
         version.visibility = visibility
         version.shared_with_mentors = reflection.shared_with_mentors

@@ -4,7 +4,8 @@
 - `GET /modules/<slug>[?section=<id>|reflection]` the player: one section per page, resuming at the
   first section not yet seen, then the reflection page;
 - `POST /modules/<slug>/sections/<id>/seen` "Next": marks the section seen, goes to the next step;
-- `POST /modules/<slug>/reflection/<prompt_id>` saves a draft or submits a version;
+- `POST /modules/<slug>/reflection` saves every prompt's draft together, and submits one if asked
+  (`POST /modules/<slug>/reflection/<prompt_id>` does the same for one prompt's older form);
 - `GET /modules/<slug>/all` the whole module on one page, to read or print.
 
 The catalogue is loaded when the blueprint is registered, so a broken content file stops the app at
@@ -21,10 +22,13 @@ from lti_tool.errors import NotFoundError
 from lti_tool.extensions import db
 from lti_tool.learning_modules import assignments, files, progress
 from lti_tool.learning_modules import catalogue as content
+from lti_tool.learning_modules import reflection_page as reflection_page_service
 from lti_tool.learning_modules.domain import WEB_STEPS, Catalogue, Module
 from lti_tool.learning_modules.domain_files import ALLOWED_DESCRIPTION
 from lti_tool.learning_modules.domain_progress import (
     REFLECTION_STEP,
+    PromptEntry,
+    is_unchanged_here,
     neighbours,
     resume_step,
     steps,
@@ -148,6 +152,7 @@ def _attachments(state: progress.ModuleState) -> dict:
     ids = [p.reflection.id for p in state.prompts.values() if p.reflection is not None]
     limit = current_app.config["REFLECTION_UPLOAD_MAX_BYTES"]
     return {
+        "digests": {pid: progress.stored_digest(p.reflection) for pid, p in state.prompts.items()},
         "reflection_files": files.files_by_reflection(db.session, ids),
         "upload_types": ALLOWED_DESCRIPTION,
         "upload_limit_mb": max(1, limit // (1024 * 1024)),
@@ -184,72 +189,122 @@ def section_seen(slug: str, section_id: str):
     return redirect(url_for("modules.module", slug=slug, section=following), code=303)
 
 
-@blueprint.post("/modules/<slug>/reflection/<prompt_id>")
-def reflection(slug: str, prompt_id: str):
-    launch = current_launch()
+@blueprint.post("/modules/<slug>/reflection")
+def reflection_page(slug: str):
+    """The whole reflection page: every prompt saved together, one of them submitted if asked."""
     module = _module(slug)
     action = request.form.get("action", SAVE)
-    answer = request.form.get("answer", "")
-    visibility = request.form.get("visibility", PRIVATE)
-    link = request.form.get("link", "")
+    verb, _sep, target = action.partition(":")
+    if target and target not in {prompt.id for prompt in module.prompts}:
+        raise NotFoundError(_("This mini-module has no such question."), code="prompt-not-found")
+    entries = [
+        _entry(prompt.id, f"-{prompt.id}")
+        for prompt in module.prompts
+        if f"answer-{prompt.id}" in request.form
+    ]
+    uploads = {
+        prompt.id: reflection_page_service.Upload(upload.stream, upload.filename)
+        for prompt in module.prompts
+        if (upload := request.files.get(f"attachment-{prompt.id}")) is not None and upload.filename
+    }
+    submit = target if verb == SUBMIT and target in {e.prompt_id for e in entries} else None
+    return _save(module, entries, uploads, submit, anchor=target or None)
+
+
+@blueprint.post("/modules/<slug>/reflection/<prompt_id>")
+def reflection(slug: str, prompt_id: str):
+    """One prompt's form (kept for pages loaded before the page-wide form existed)."""
+    module = _module(slug)
+    entry = _entry(prompt_id, "")
     upload = request.files.get("attachment")
-    written, replaced, error_field = None, [], "answer"
+    uploads = (
+        {prompt_id: reflection_page_service.Upload(upload.stream, upload.filename)}
+        if upload is not None and upload.filename
+        else {}
+    )
+    submit = prompt_id if request.form.get("action", SAVE) == SUBMIT else None
+    if prompt_id not in {p.id for p in module.prompts}:
+        raise NotFoundError(_("This mini-module has no such question."), code="prompt-not-found")
+    return _save(module, [entry], uploads, submit, anchor=prompt_id)
+
+
+def _entry(prompt_id: str, suffix: str) -> PromptEntry:
+    form = request.form
+    return PromptEntry(
+        prompt_id=prompt_id,
+        answer=form.get(f"answer{suffix}", ""),
+        visibility=form.get(f"visibility{suffix}", PRIVATE),
+        shared_with_mentors=form.get(f"mentors{suffix}") == "1",
+        link=form.get(f"link{suffix}", ""),
+        revision=_bounded_int(form.get(f"revision{suffix}")),
+        digest=form.get(f"digest{suffix}") or None,
+    )
+
+
+def _bounded_int(value: str | None) -> int | None:
+    if value is None or not value.isdigit() or len(value) > 9:
+        return None
+    return int(value)
+
+
+def _save(module: Module, entries, uploads, submit: str | None, *, anchor: str | None):
+    launch = current_launch()
     try:
-        progress.set_visibility(
+        saved = reflection_page_service.save_page(
             db.session,
             launch,
             module,
-            prompt_id,
-            visibility,
-            shared_with_mentors=request.form.get("mentors") == "1",
+            entries,
+            uploads=uploads,
+            submit=submit,
+            folder=_upload_folder(),
+            max_bytes=current_app.config["REFLECTION_UPLOAD_MAX_BYTES"],
         )
-        error_field = "link"
-        files.set_link(db.session, launch, module, prompt_id, link)
-        if upload is not None and upload.filename:
-            error_field = "attachment"
-            row, replaced = files.save_upload(
-                db.session,
-                launch,
-                module,
-                prompt_id,
-                upload.stream,
-                upload.filename,
-                folder=_upload_folder(),
-                max_bytes=current_app.config["REFLECTION_UPLOAD_MAX_BYTES"],
-            )
-            written = _upload_folder() / row.stored_name
-        error_field = "answer"
-        if action == SUBMIT:
-            progress.submit_reflection(db.session, launch, module, prompt_id, answer)
-        else:
-            progress.save_draft(db.session, launch, module, prompt_id, answer)
-    except progress.UnprocessableError as error:
+    except reflection_page_service.PromptRefusedError as error:
         db.session.rollback()
-        if written is not None:
-            written.unlink(missing_ok=True)
-        state = progress.module_state(db.session, launch, module)
-        page = _player(
+        return _typed_page(
             module,
-            state,
-            REFLECTION_STEP,
-            error_prompt=prompt_id,
+            entries,
+            error.status,
+            error_prompt=error.prompt_id,
             error_message=error.message,
-            error_field=error_field,
-            typed={prompt_id: answer},
-            typed_link={prompt_id: link},
+            error_field=error.field,
         )
-        return page, error.status
-    db.session.commit()
-    for path in replaced:
-        path.unlink(missing_ok=True)
+    if saved.conflicts:
+        db.session.rollback()
+        return _typed_page(
+            module, entries, 409, conflicts={c.prompt_id: c for c in saved.conflicts}
+        )
+    try:
+        db.session.commit()
+    except BaseException:
+        for staged in saved.staged:
+            staged.discard()
+        raise
+    for staged in saved.staged:
+        staged.publish()
     return redirect(
         url_for(
             "modules.module",
-            slug=slug,
+            slug=module.slug,
             section=REFLECTION_STEP,
-            saved=prompt_id,
-            done=SUBMIT if action == SUBMIT else SAVE,
-            _anchor=f"prompt-{prompt_id}",
+            saved=anchor or "all",
+            done=SUBMIT if submit else SAVE,
+            _anchor=f"prompt-{anchor}" if anchor else "reflect-title",
         ),
         code=303,
     )
+
+
+def _typed_page(module: Module, entries, status: int, **extra):
+    """The reflection page again, holding everything the learner typed (nothing was saved)."""
+    state = progress.module_state(db.session, current_launch(), module)
+    changed_here = [e for e in entries if not is_unchanged_here(e, progress.posted_digest(e))]
+    page = _player(
+        module,
+        state,
+        REFLECTION_STEP,
+        typed={entry.prompt_id: entry for entry in changed_here},
+        **extra,
+    )
+    return page, status

@@ -17,9 +17,10 @@ from lti_tool import paths
 from lti_tool.extensions import db
 from lti_tool.learning_modules.models import Reflection, ReflectionFile, ReflectionVersion
 from tests.fake_platform import FakePlatform
-from tests.integration.learning_modules.test_player import PROMPT, answer, player
+from tests.integration.learning_modules.test_player import PROMPT, SLUG, answer, player
 from tests.integration.mentoring_web.my_web_pages import COURSE_B, csrf_token, launch
 from tests.lti_helpers import page_text
+from tests.page_forms import form_values
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
@@ -37,18 +38,20 @@ def upload(
     visibility: str = "private",
     link: str = "",
 ):
+    """Choose a file for the first prompt of the reflection page and press Save or Submit."""
     page = client.get(f"{player(base)}?section=reflection")
+    values: dict = form_values(page, f"/modules/{SLUG}/reflection")
+    values.update(
+        {
+            f"answer-{PROMPT}": text,
+            f"visibility-{PROMPT}": visibility,
+            f"link-{PROMPT}": link,
+            f"attachment-{PROMPT}": (io.BytesIO(data), name),
+            "action": f"{action}:{PROMPT}",
+        }
+    )
     return client.post(
-        f"{player(base)}/reflection/{PROMPT}",
-        data={
-            "csrf_token": csrf_token(page),
-            "answer": text,
-            "action": action,
-            "visibility": visibility,
-            "link": link,
-            "attachment": (io.BytesIO(data), name),
-        },
-        content_type="multipart/form-data",
+        f"{player(base)}/reflection", data=values, content_type="multipart/form-data"
     )
 
 
@@ -289,3 +292,54 @@ def test_a_zip_bomb_odt_is_refused_with_a_clear_message(
     assert response.status_code == 422
     assert "expand too far" in page_text(response)
     assert stored_files(app) == []
+
+
+def test_an_upload_whose_commit_fails_leaves_no_file(
+    app: Flask, client: FlaskClient, fake_platform: FakePlatform, monkeypatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    base = launch(fake_platform, client, "priya")
+    page = client.get(f"{player(base)}?section=reflection")  # before the database fails
+    assert page.status_code == 200
+
+    def locked() -> None:
+        raise OperationalError("COMMIT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(db.session, "commit", locked)
+    response = upload(client, base, PDF, "plan.pdf")
+    assert response.status_code == 500
+    assert "My thoughts</textarea>" in page_text(response)  # what was typed is given back
+    assert stored_files(app) == []
+
+
+def test_the_sweep_finishes_a_killed_workers_upload_and_removes_orphans(
+    app: Flask, client: FlaskClient, fake_platform: FakePlatform, monkeypatch
+) -> None:
+    import os
+    import time
+
+    from lti_tool.learning_modules import files
+
+    base = launch(fake_platform, client, "priya")
+    # The worker dies after the commit, before the file takes its stored name.
+    monkeypatch.setattr(files.StagedUpload, "publish", lambda self: None)
+    assert upload(client, base, PDF, "plan.pdf").status_code == 303
+    monkeypatch.undo()
+    (pending,) = stored_files(app)
+    assert pending.name.startswith(files.PENDING_PREFIX)
+    # And one died before its commit, an hour ago; a stray file no row names is as old.
+    hour_ago = time.time() - 3700
+    for name in (f"{files.PENDING_PREFIX}{'a' * 40}.pdf", f"{'b' * 40}.pdf", ".upload-x1"):
+        (uploads(app) / name).write_bytes(PDF)
+        os.utime(uploads(app) / name, (hour_ago, hour_ago))
+    young = uploads(app) / f"{'c' * 40}.pdf"  # an upload in flight right now: left alone
+    young.write_bytes(PDF)
+
+    result = app.test_cli_runner().invoke(args=["files", "sweep"])
+
+    assert result.exit_code == 0, result.output
+    assert "published 1, removed 3" in result.output
+    (link,) = file_links(client, base)
+    assert fetch(client, link[0])[:2] == (200, PDF)
+    assert sorted(p.name for p in stored_files(app)) == sorted([link[1], young.name])

@@ -23,6 +23,7 @@ from tests.integration.mentoring_web.my_web_pages import (
     launch,
 )
 from tests.lti_helpers import CONTEXT, launch_path, page_text
+from tests.page_forms import form_values
 
 CATALOGUE = load_catalogue(CONTENT_DIR / "en")
 SLUG = "scaling-questions"
@@ -51,16 +52,18 @@ def answer(
     visibility: str = "private",
     slug: str = SLUG,
 ):
+    """Type `text` into one prompt of the reflection page and press its Save or Submit button,
+    posting the whole page's form as a browser does."""
     page = client.get(f"{player(base, slug)}?section=reflection")
-    return client.post(
-        f"{player(base, slug)}/reflection/{prompt}",
-        data={
-            "csrf_token": csrf_token(page),
-            "answer": text,
-            "action": action,
-            "visibility": visibility,
-        },
+    values = form_values(page, f"/modules/{slug}/reflection")
+    values.update(
+        {
+            f"answer-{prompt}": text,
+            f"visibility-{prompt}": visibility,
+            "action": f"{action}:{prompt}",
+        }
     )
+    return client.post(f"{player(base, slug)}/reflection", data=values)
 
 
 def count(app: Flask, model) -> int:
@@ -118,7 +121,7 @@ def test_a_draft_is_saved_and_shown_and_submitting_freezes_versions(
     assert response.status_code == 303
     page = client.get(response.headers["Location"])
     assert "First thoughts — ça commence.</textarea>" in page.text
-    assert "Your draft was saved." in page_text(page)
+    assert "Your drafts were saved." in page_text(page)
     assert "Version 1" not in page.text
 
     answer(client, base, "My answer, version one.", action="submit")
