@@ -29,8 +29,6 @@ files_cli = AppGroup("files", help="Files uploaded with reflections.")
 def sweep(grace_minutes: int) -> None:
     """Publish uploads whose row was committed; remove files no row names."""
     folder = files.upload_folder(current_app.config, current_app.instance_path)
-    report = files.sweep(
-        db.session, folder, datetime.now(UTC), timedelta(minutes=grace_minutes)
-    )
+    report = files.sweep(db.session, folder, datetime.now(UTC), timedelta(minutes=grace_minutes))
     db.session.rollback()  # read only
     click.echo(f"published {report.published}, removed {report.removed}")

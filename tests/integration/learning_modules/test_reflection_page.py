@@ -44,7 +44,7 @@ def test_submitting_one_answer_keeps_the_text_typed_in_the_other(
 ) -> None:
     base = launch(fake_platform, client, "priya")
     page = reflection_page(client, base)
-    assert 'data-unsaved-warning' in page.text  # the page warns before leaving unsaved text
+    assert "data-unsaved-warning" in page.text  # the page warns before leaving unsaved text
     assert "js/unsaved-warning.js" in page.text
     typed = {f"answer__{FIRST}": "My first answer.", f"answer__{SECOND}": "Half-written second."}
     response = press(client, base, page, f"submit:{FIRST}", **typed)
