@@ -26,10 +26,21 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
 @event.listens_for(Engine, "connect")
-def _sqlite_enforces_foreign_keys(dbapi_connection: Any, connection_record: Any) -> None:
-    """SQLite ignores ON DELETE CASCADE unless asked; PostgreSQL always honours it."""
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    """SQLite behaves like the server databases where it matters.
+
+    - foreign keys: SQLite ignores ON DELETE CASCADE unless asked; PostgreSQL always honours it;
+    - WAL: readers never wait for a writer, and a writer never waits for readers;
+    - busy timeout: a writer waits its turn (up to 15 s) rather than failing at once. Writes are
+      short, because no transaction is held open across an LMS call.
+    """
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode=WAL")  # kept by the file; ignored in memory
         cursor.close()

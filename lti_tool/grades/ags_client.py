@@ -6,15 +6,12 @@ NRPS calls: one token cache, one refresh-on-401 rule.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from lti_tool.grades import domain
 from lti_tool.lti.service_client import ServiceCallError, ServiceClient, response_json
 
 AgsCallError = ServiceCallError  # the name the grades feature has always used
 
 
-@dataclass
 class AgsClient(ServiceClient):
     def find_line_item(self, lineitems_url: str, module_slug: str) -> str | None:
         """The module's column, searched by `resource_id` across every page (AGS 2.0 §3.2.4).

@@ -5,6 +5,11 @@ tool's active key (`kid` in the header; iss = sub = client_id; iat, exp and jti,
 needs). Tokens are cached in the shared state store until `expires_in` − 30 s, so a batch of calls
 asks the LMS once; a 401 drops the cached token and tries once more with a fresh one. Errors never
 carry the token or the assertion, so their message is safe to store and show.
+
+No database transaction stays open across an LMS call (a roster sync waiting on a slow LMS once
+held SQLite's write lock and made other people's saves fail): the client copies what it needs from
+the platform and key rows when it is made, so it never reads them again, and its token cache reads
+and writes in transactions of their own, never in the caller's.
 """
 
 from __future__ import annotations
@@ -43,54 +48,92 @@ class ServiceCallError(Exception):
         self.status = status
 
 
-@dataclass
+@dataclass(frozen=True)
+class Credentials:
+    """What a token request needs, copied out of the platform and key rows."""
+
+    issuer: str
+    client_id: str
+    token_url: str
+    audience: str
+    kid: str
+    private_key_pem: str
+
+    @classmethod
+    def of(cls, platform: Platform, key: ToolKey) -> Credentials:
+        return cls(
+            issuer=platform.issuer,
+            client_id=platform.client_id,
+            token_url=platform.auth_token_url,
+            audience=platform.auth_audience or platform.auth_token_url,
+            kid=key.kid,
+            private_key_pem=key.private_key_pem,
+        )
+
+
 class ServiceClient:
-    platform: Platform
-    key: ToolKey
-    scopes: tuple[str, ...]
-    store: StateStore
-    http: requests.Session
-    timeout: float = TIMEOUT
+    def __init__(
+        self,
+        platform: Platform,
+        key: ToolKey,
+        scopes: tuple[str, ...],
+        store: StateStore,
+        http: requests.Session,
+        timeout: float = TIMEOUT,
+    ) -> None:
+        self.credentials = Credentials.of(platform, key)
+        self.scopes = scopes
+        self.store = store
+        self.http = http
+        self.timeout = timeout
+
+    @property
+    def issuer(self) -> str:
+        return self.credentials.issuer
 
     @property
     def _cache_key(self) -> str:
-        parts = "\n".join([self.platform.issuer, self.platform.client_id, *sorted(self.scopes)])
+        parts = "\n".join(
+            [self.credentials.issuer, self.credentials.client_id, *sorted(self.scopes)]
+        )
         return "service-token:" + hashlib.sha256(parts.encode()).hexdigest()
 
     def token(self, *, fresh: bool = False) -> str:
         if not fresh:
-            cached = self.store.get(self._cache_key)
+            cached = self.store.get_committed(self._cache_key)
             if isinstance(cached, str) and cached:
                 return cached
         body = self._request_token()
         lifetime = body.get("expires_in")
         lifetime = lifetime if isinstance(lifetime, int) and lifetime > 0 else 3600
         if lifetime > TOKEN_MARGIN:
-            self.store.set(self._cache_key, body["access_token"], timeout=lifetime - TOKEN_MARGIN)
+            self.store.set_committed(
+                self._cache_key, body["access_token"], timeout=lifetime - TOKEN_MARGIN
+            )
         return body["access_token"]
 
     def forget_token(self) -> None:
-        self.store.delete(self._cache_key)
+        self.store.delete_committed(self._cache_key)
 
     def _request_token(self) -> dict[str, Any]:
         now = int(time.time())
-        audience = self.platform.auth_audience or self.platform.auth_token_url
+        credentials = self.credentials
         assertion = jwt.encode(
             {
-                "iss": self.platform.client_id,
-                "sub": self.platform.client_id,
-                "aud": audience,
+                "iss": credentials.client_id,
+                "sub": credentials.client_id,
+                "aud": credentials.audience,
                 "iat": now,
                 "exp": now + ASSERTION_LIFETIME,
                 "jti": secrets.token_urlsafe(24),
             },
-            self.key.private_key_pem,
+            credentials.private_key_pem,
             algorithm="RS256",
-            headers={"kid": self.key.kid},
+            headers={"kid": credentials.kid},
         )
         response = self._send(
             "POST",
-            self.platform.auth_token_url,
+            credentials.token_url,
             data={
                 "grant_type": "client_credentials",
                 "client_assertion_type": JWT_BEARER,

@@ -4,7 +4,8 @@ Never process memory: with two gunicorn workers (or two hosts) the login, the la
 after it may each be served by a different process (LTI-NOTES: SimpleCache gave 11/30 launches).
 
 The database store writes through the request's SQLAlchemy session, so a launch that fails later
-rolls back its state writes with everything else; `pop` is one `DELETE … RETURNING`, which makes the
+rolls back its state writes with everything else (the `_committed` operations use a transaction of
+their own, for caches and for code about to call an LMS); `pop` is one `DELETE … RETURNING`, which makes the
 single use of a login state atomic even when two requests race. Redis uses GETDEL for the same.
 """
 
@@ -40,6 +41,15 @@ class StateStore(Protocol):
         """Write now, in a transaction of its own: a cache a refused request must not roll back."""
         ...
 
+    def get_committed(self, key: str) -> Any:
+        """Read in a transaction of its own, so the caller's session starts none (before an LMS
+        call, a transaction left open would hold locks while the LMS answers)."""
+        ...
+
+    def delete_committed(self, key: str) -> None:
+        """Delete now, in a transaction of its own."""
+        ...
+
 
 DEFAULT_TIMEOUT = 86400
 
@@ -65,6 +75,18 @@ class DatabaseStateStore:
         # undo the refetch time and let every forged kid trigger another fetch.
         with Session(self._session.get_bind()) as own, own.begin():
             own.execute(_upsert(own, key, value, timeout))
+
+    def get_committed(self, key: str) -> Any:
+        with Session(self._session.get_bind()) as own:
+            return own.scalar(
+                select(StateEntry.value).where(
+                    StateEntry.key == key, StateEntry.expires_at > utcnow()
+                )
+            )
+
+    def delete_committed(self, key: str) -> None:
+        with Session(self._session.get_bind()) as own, own.begin():
+            own.execute(delete(StateEntry).where(StateEntry.key == key))
 
     def pop(self, key: str) -> Any:
         row = self._session.execute(
@@ -105,6 +127,12 @@ class RedisStateStore:
 
     def set_committed(self, key: str, value: Any, timeout: int | None = None) -> None:
         self.set(key, value, timeout)  # Redis writes are never part of the request's transaction
+
+    def get_committed(self, key: str) -> Any:
+        return self.get(key)
+
+    def delete_committed(self, key: str) -> None:
+        self.delete(key)
 
     def pop(self, key: str) -> Any:
         raw = self._client.getdel(self._prefix + key)

@@ -124,18 +124,26 @@ def sync_course(
         full_every_seconds=settings.full_every_seconds,
         want_full=want_full,
     )
+    row_id, course_id = row.id, row.context.context_id
     try:
         client = _client(session, row.context, store, http, settings.timeout_seconds)
+        # Nothing is written yet: end the read transaction so none is open while the LMS answers.
+        session.rollback()
         fetched = fetch_roster(client, url, page_size=settings.page_size)
     except ServiceCallError as error:
-        return _record_failure(session, row, kind, str(error))
-    if fetched.context_ids - {row.context.context_id}:
+        return _record_failure(session, row_id, kind, str(error))
+    if fetched.context_ids - {course_id}:
         # Never copy another course's people into this one, whatever address we were given.
-        return _record_failure(session, row, kind, "the LMS answered with another course's roster")
+        return _record_failure(
+            session, row_id, kind, "the LMS answered with another course's roster"
+        )
+    row = session.get(RosterSync, row_id)
+    if row is None:  # the course was deleted while the LMS answered
+        return SyncReport(error=NO_SERVICE)
     try:
-        report = _apply(session, row, fetched.members, kind, now(), client.platform.issuer)
+        report = _apply(session, row, fetched.members, kind, now(), client.issuer)
     except IntegrityError:  # a launch inserted one of these people meanwhile: next time wins
-        return _record_failure(session, row, kind, "the course changed during the sync")
+        return _record_failure(session, row_id, kind, "the course changed during the sync")
     finished = now()
     row.synced_at, row.last_kind, row.last_error = finished, kind, None
     row.differences_url = fetched.differences_url
@@ -177,9 +185,11 @@ def _take_lease(session: Session, context_pk: int, now: datetime, lease_seconds:
     return result.rowcount == 1
 
 
-def _record_failure(session: Session, row: RosterSync, kind: str, error: str) -> SyncReport:
+def _record_failure(session: Session, row_id: int, kind: str, error: str) -> SyncReport:
     session.rollback()
-    row = session.get(RosterSync, row.id)
+    row = session.get(RosterSync, row_id)
+    if row is None:
+        return SyncReport(kind=kind, error=error)
     row.last_error, row.last_kind, row.running_since = error, kind, None
     session.commit()
     log.warning(
