@@ -69,3 +69,12 @@ ROSTER_FULL_SYNC_SECONDS = 7 * 24 * 3600
 ROSTER_RETRY_SECONDS = 600  # after a failed automatic sync, wait this long before the next one
 ROSTER_SYNC_LEASE_SECONDS = 600  # a sync that ran this long is presumed dead; another may start
 ROSTER_PAGE_SIZE = 100  # members per NRPS page asked for (`limit`); the LMS may send fewer
+
+# Limits: what one person can store. Each refusal says which limit and what to do; boards may
+# change them (LTI_TOOL_WEB_MAX_STRANDS=80 ...). A real web has 5-7 supports; the caps are far above
+# what anyone needs and far below what would slow a page, an export or a worker.
+WEB_MAX_STRANDS = 60  # strands in one web, ended ones included
+WEB_MAX_SNAPSHOTS = 100  # snapshots of one web (one per module milestone, plus requested ones)
+REFLECTION_MAX_CHARS = 20_000  # one reflection answer, after sanitising
+FEEDBACK_MAX_CHARS = 4_000  # each of a feedback's three parts
+LTI_LOGIN_PARAM_MAX_CHARS = 4_096  # each OIDC login parameter; a longer one is refused unstored

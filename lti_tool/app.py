@@ -108,6 +108,13 @@ def _normalise_database_url(url: str | None, instance_path: str) -> str | None:
 
 
 def _check_config(app: Flask) -> None:
+    from lti_tool.limits import check as wrong_limits
+
+    wrong = wrong_limits(app.config)
+    if wrong:
+        raise ConfigurationError(
+            "These limits must be whole numbers of at least 1: " + ", ".join(wrong) + "."
+        )
     if app.config["ENV_NAME"] != "production":
         return
     missing = [

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 STRENGTH, QUESTION, NEXT_STEP = "strength", "question", "next_step"
 FIELDS = (STRENGTH, QUESTION, NEXT_STEP)
-MAX_FEEDBACK_CHARS = 4_000  # per part
+MAX_FEEDBACK_CHARS = 4_000  # per part, unless the board's FEEDBACK_MAX_CHARS says otherwise
 
 # Directive phrasing, English and French; matched on whole words, case and apostrophes ignored.
 DIRECTIVE_PHRASES = (
@@ -50,7 +50,9 @@ def is_blank(text: str) -> bool:
     return not _words(text)
 
 
-def feedback_problems(strength: str, question: str, next_step: str) -> list[FeedbackProblem]:
+def feedback_problems(
+    strength: str, question: str, next_step: str, *, max_chars: int = MAX_FEEDBACK_CHARS
+) -> list[FeedbackProblem]:
     """What keeps this feedback from being sent; empty when it can be."""
     problems = []
     if is_blank(strength):
@@ -58,7 +60,7 @@ def feedback_problems(strength: str, question: str, next_step: str) -> list[Feed
     if is_blank(question) and is_blank(next_step):
         problems.append(FeedbackProblem(QUESTION, "question-or-next-step"))
     for name, text in zip(FIELDS, (strength, question, next_step), strict=True):
-        if len(text or "") > MAX_FEEDBACK_CHARS:
+        if len(text or "") > max_chars:
             problems.append(FeedbackProblem(name, "too-long"))
     return problems
 

@@ -13,7 +13,6 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-MAX_REFLECTION_CHARS = 20_000
 REFLECTION_STEP = "reflection"  # the step after the last section; no section may use this id
 
 

@@ -22,7 +22,6 @@ from lti_tool.errors import DomainError, ForbiddenError, NotFoundError
 from lti_tool.learning_modules import events
 from lti_tool.learning_modules.domain import Module
 from lti_tool.learning_modules.domain_progress import (
-    MAX_REFLECTION_CHARS,
     ModuleStatus,
     ProgressFacts,
     PromptEntry,
@@ -40,6 +39,7 @@ from lti_tool.learning_modules.models import (
     ReflectionFile,
     ReflectionVersion,
 )
+from lti_tool.limits import limit
 from lti_tool.lti.launch import LaunchContext
 
 ANSWER_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "blockquote"}
@@ -111,11 +111,12 @@ def sanitise_answer(text: str) -> str:
 
 
 def _check_length(html: str) -> None:
-    if len(html) > MAX_REFLECTION_CHARS:
+    most = limit("REFLECTION_MAX_CHARS")
+    if len(html) > most:
         raise UnprocessableError(
             _l(
                 "Your answer is longer than %(limit)d characters. Shorten it and save again.",
-                limit=MAX_REFLECTION_CHARS,
+                limit=most,
             ),
             code="answer-too-long",
         )

@@ -26,14 +26,25 @@ from lti_tool.learning_modules.progress import (
     require_course,
     sanitise_answer,
 )
+from lti_tool.limits import limit
 from lti_tool.lti.launch import LaunchContext
 from lti_tool.lti.models import User
 
 PROBLEM_MESSAGES = {
     "required": _l("Name a strength you noticed in this reflection."),
     "question-or-next-step": _l("Add an open question, a next step, or both."),
-    "too-long": _l("This part is too long. Shorten it and send again."),
 }
+
+
+def _problem_message(code: str, most: int) -> str:
+    if code == "too-long":
+        return str(
+            _l(
+                "This part is longer than %(limit)d characters. Shorten it and send again.",
+                limit=most,
+            )
+        )
+    return str(PROBLEM_MESSAGES[code])
 
 
 class FeedbackError(UnprocessableError):
@@ -193,9 +204,10 @@ def give_feedback(
         "question": sanitise_answer(question or ""),
         "next_step": sanitise_answer(next_step or ""),
     }
-    problems = feedback_problems(**cleaned)
+    most = limit("FEEDBACK_MAX_CHARS")
+    problems = feedback_problems(**cleaned, max_chars=most)
     if problems:
-        raise FeedbackError({p.field: str(PROBLEM_MESSAGES[p.code]) for p in problems})
+        raise FeedbackError({p.field: _problem_message(p.code, most) for p in problems})
     now = utcnow()
     feedback = Feedback(
         reflection_version_id=shared.version.id,

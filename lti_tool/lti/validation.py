@@ -12,6 +12,7 @@ and atomically, so two racing replays cannot both succeed.
 from __future__ import annotations
 
 import json
+import math
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -116,12 +117,14 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         if len(parts) != 3:
             raise LaunchError("jwt-malformed", _("The id_token is not a signed JWT."))
         try:
-            header = json.loads(self.urlsafe_b64decode(parts[0]))
-            body = json.loads(self.urlsafe_b64decode(parts[1]))
-        except (ValueError, UnicodeDecodeError) as error:
+            header = _strict_json(self.urlsafe_b64decode(parts[0]))
+            body = _strict_json(self.urlsafe_b64decode(parts[1]))
+        except (ValueError, UnicodeDecodeError, RecursionError) as error:
+            # RecursionError: JSON nested thousands deep, which no platform sends.
             raise LaunchError("jwt-malformed", _("The id_token cannot be decoded.")) from error
         if not isinstance(header, dict) or not isinstance(body, dict):
             raise LaunchError("jwt-malformed", _("The id_token is not an LTI message."))
+        _check_claim_types(body)
         self._jwt = {"header": header, "body": body}
         return self
 
@@ -365,6 +368,84 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         if not self._validated:
             raise RuntimeError("verified_body() before validate()")
         return dict(self._jwt["body"])
+
+
+NUMERIC_CLAIMS = ("iat", "exp", "nbf")  # NumericDate (RFC 7519 §2): a finite number
+STRING_CLAIMS = ("iss", "sub", "nonce", "azp")
+OBJECT_CLAIMS = (
+    claims.CONTEXT,
+    claims.RESOURCE_LINK,
+    claims.LAUNCH_PRESENTATION,
+    claims.CUSTOM,
+    claims.TOOL_PLATFORM,
+    claims.AGS_ENDPOINT,
+    claims.NRPS,
+    claims.DEEP_LINKING_SETTINGS,
+)
+ARRAY_CLAIMS = (claims.ROLES, claims.ROLE_SCOPE_MENTOR)
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"JSON constant {name} is not allowed")
+
+
+def _strict_json(raw: bytes) -> object:
+    """JSON as RFC 8259 defines it: no NaN or Infinity (Python accepts them by default)."""
+    return json.loads(raw, parse_constant=_reject_constant)
+
+
+def _is_numeric_date(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return abs(value) < 2**53  # a float converts it exactly; larger ones are no date
+    return isinstance(value, float) and math.isfinite(value)
+
+
+def _check_claim_types(body: dict[str, Any]) -> None:
+    """Claims PyJWT and pylti1p3 read as numbers or strings, of the type the specs give them,
+    before anything reads them (a string `iat` passed PyJWT and then failed our age check)."""
+    for name in NUMERIC_CLAIMS:
+        value = body.get(name)
+        if value is None:
+            continue
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
+            raise LaunchError(
+                "claim-type-invalid",
+                _("The id_token's %(claim)s claim must be a number of seconds.", claim=name),
+            )
+    for name in STRING_CLAIMS:
+        if name in body and not isinstance(body[name], str):
+            raise LaunchError(
+                "claim-type-invalid",
+                _("The id_token's %(claim)s claim must be a string.", claim=name),
+            )
+    for name in OBJECT_CLAIMS:
+        if body.get(name) is not None and not isinstance(body[name], dict):
+            raise LaunchError(
+                "claim-type-invalid",
+                _("The launch's %(claim)s claim must be a JSON object.", claim=_short(name)),
+            )
+    for name in ARRAY_CLAIMS:
+        if body.get(name) is not None and not isinstance(body[name], list):
+            raise LaunchError(
+                "claim-type-invalid",
+                _("The launch's %(claim)s claim must be an array.", claim=_short(name)),
+            )
+    context = body.get(claims.CONTEXT)
+    if isinstance(context, dict) and not (isinstance(context.get("id"), str) and context["id"]):
+        raise LaunchError(
+            "claim-type-invalid", _("The launch's context claim must have a string id.")
+        )
+
+
+def _short(claim: str) -> str:
+    """The last part of a claim name (`context`), for messages."""
+    return claim.rsplit("/", 1)[-1]
 
 
 # PyJWT's verdicts, most specific first, as the code and message the user sees.

@@ -16,12 +16,13 @@ from pylti1p3.contrib.flask import FlaskRequest
 from pylti1p3.exception import LtiException
 
 from lti_tool.extensions import csrf, db
+from lti_tool.limits import limit
 from lti_tool.lti import events, keys
 from lti_tool.lti.binding import remember_launch
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.jwks_cache import KeySetPolicy
 from lti_tool.lti.launch import DEEP_LINKING_REQUEST, parse_claims
-from lti_tool.lti.login import ToolOIDCLogin
+from lti_tool.lti.login import LOGIN_PARAMS, ToolOIDCLogin
 from lti_tool.lti.services import record_launch, start_launch_session
 from lti_tool.lti.tool_conf import DbToolConf
 from lti_tool.lti.validation import LaunchPolicy, ToolMessageLaunch
@@ -60,6 +61,7 @@ def jwks():
 @blueprint.route("/login", methods=["GET", "POST"])
 @csrf.exempt
 def login():
+    _refuse_oversized_login_params()
     oidc = ToolOIDCLogin(
         FlaskRequest(),
         DbToolConf(db.session),
@@ -80,6 +82,22 @@ def login():
         },
     )
     return response
+
+
+def _refuse_oversized_login_params() -> None:
+    """Every login parameter is stored with the login state: bound each one before anything is."""
+    most = limit("LTI_LOGIN_PARAM_MAX_CHARS")
+    for name in LOGIN_PARAMS:
+        if any(len(value) > most for value in request.values.getlist(name)):
+            raise LaunchError(
+                "login-parameter-too-long",
+                _(
+                    "The login request's %(name)s is longer than %(limit)d characters, so it was "
+                    "refused. Ask your LMS administrator to check the tool's configuration.",
+                    name=name,
+                    limit=most,
+                ),
+            )
 
 
 @blueprint.post("/launch")

@@ -14,7 +14,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from lti_tool.errors import ForbiddenError, NotFoundError
+from lti_tool.errors import ConflictError, ForbiddenError, NotFoundError
+from lti_tool.limits import limit
 from lti_tool.lti.launch import LaunchContext
 from lti_tool.lti.mentors import mentors_of
 from lti_tool.lti.models import Context, Deployment, User
@@ -126,7 +127,27 @@ def _write_strand(strand: Strand, facts: StrandFacts) -> None:
     strand.supports = sorted(support.value for support in facts.supports)
 
 
+class WebFullError(ConflictError):
+    """The web already holds as many strands as a web may (WEB_MAX_STRANDS)."""
+
+    code = "web-full"
+
+
+def check_room(owner: WebOwner, adding: int = 1) -> None:
+    most = limit("WEB_MAX_STRANDS")
+    if len(owner.strands) + adding > most:
+        raise WebFullError(
+            _l(
+                "A web can hold up to %(limit)d strands, ended ones included, and yours is full. "
+                "Remove a strand you no longer need, then add this one.",
+                limit=most,
+            )
+        )
+
+
 def add_strand(session: Session, owner: WebOwner, facts: StrandFacts) -> Strand:
+    """A new strand in this web; WebFullError when the web is at its limit."""
+    check_room(owner)
     strand = Strand(owner=owner)
     _write_strand(strand, facts)
     session.add(strand)
@@ -239,10 +260,14 @@ def copy_web(session: Session, launch: LaunchContext, source_owner_id: int) -> i
         raise NotFoundError(_l("There is no such web of yours to copy."), code="web-not-found")
     target = own_web(session, launch)
     existing = {_normalised(strand.label) for strand in target.strands}
+    to_copy = [
+        strand
+        for strand in source.strands
+        if strand.status != Status.ENDED.value and _normalised(strand.label) not in existing
+    ]
+    check_room(target, len(to_copy))  # all or nothing: never a half-copied web
     copied = 0
-    for strand in source.strands:
-        if strand.status == Status.ENDED.value or _normalised(strand.label) in existing:
-            continue
+    for strand in to_copy:
         add_strand(session, target, facts_of_strand(strand))
         copied += 1
     if not target.board_role and source.board_role:

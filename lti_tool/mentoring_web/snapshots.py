@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lti_tool.db import utcnow
 from lti_tool.errors import ConflictError, NotFoundError
+from lti_tool.limits import limit
 from lti_tool.lti.launch import LaunchContext
 from lti_tool.mentoring_web import domain, services
 from lti_tool.mentoring_web.facts import SnapshotFacts, WebFacts
@@ -38,6 +39,15 @@ def take_snapshot(
     """
     if not reason or len(reason) > REASON_MAX:
         raise ValueError(f"a snapshot reason is 1 to {REASON_MAX} characters: {reason!r}")
+    most = limit("WEB_MAX_SNAPSHOTS")
+    if _count(session, owner) >= most:
+        raise SnapshotsFullError(
+            _l(
+                "A web keeps up to %(limit)d snapshots, and yours has them all. The ones you have "
+                "still show how your web grew; compare two of them on this page.",
+                limit=most,
+            )
+        )
     web = services.web_facts(owner, display_name)
     score = domain.score(web, today)
     snapshot = WebSnapshot(
@@ -51,6 +61,18 @@ def take_snapshot(
     session.add(snapshot)
     session.flush()
     return snapshot
+
+
+class SnapshotsFullError(ConflictError):
+    """The web already has WEB_MAX_SNAPSHOTS snapshots."""
+
+    code = "snapshots-full"
+
+
+def _count(session: Session, owner: WebOwner) -> int:
+    return session.scalar(
+        select(func.count()).select_from(WebSnapshot).where(WebSnapshot.owner_id == owner.id)
+    )
 
 
 def take_milestone_snapshot(
@@ -74,6 +96,8 @@ def take_milestone_snapshot(
     )
     if existing is not None:
         return existing
+    if _count(session, owner) >= limit("WEB_MAX_SNAPSHOTS"):
+        return None  # a full history is kept as it is; the completion itself still counts
     return take_snapshot(session, owner, reason, utcnow().date())
 
 
