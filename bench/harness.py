@@ -186,16 +186,25 @@ class Platform:
 
 
 @contextmanager
-def serve_platform(tool_base_url: str, **settings_overrides: Any) -> Iterator[Platform]:
+def serve_platform(
+    tool_base_url: str, *, ssl_context: Any = None, **settings_overrides: Any
+) -> Iterator[Platform]:
     """The development platform on 127.0.0.1:<free port>, its tool URLs under `tool_base_url`;
-    `settings_overrides` are PlatformSettings fields (e.g. nrps_page_size)."""
+    `settings_overrides` are PlatformSettings fields (e.g. nrps_page_size). With `ssl_context`
+    (an ssl.SSLContext) it answers https, as a production tool requires of an LMS."""
     deferred = _DeferredApp()
     server: BaseWSGIServer = make_server(
-        "127.0.0.1", 0, deferred, threaded=True, request_handler=_QuietHandler
+        "127.0.0.1",
+        0,
+        deferred,
+        threaded=True,
+        request_handler=_QuietHandler,
+        ssl_context=ssl_context,
     )
+    scheme = "https" if ssl_context is not None else "http"
     try:
         settings = PlatformSettings(
-            issuer=f"http://127.0.0.1:{server.server_port}",
+            issuer=f"{scheme}://127.0.0.1:{server.server_port}",
             client_id=CLIENT_ID,
             deployment_id=DEPLOYMENT_ID,
             tool_login_url=tool_base_url + "/lti/login",
@@ -360,7 +369,7 @@ def _wait_for_workers(server: ToolServer, workers: int) -> None:
                     server.base_url + "/healthz", headers={STEP_HEADER: "healthz"}, timeout=5
                 )
                 healthy = healthy or response.status_code == 200
-            except requests.ConnectionError:
+            except requests.RequestException:  # refused, reset, or a read timeout while loading
                 pass
             if healthy:
                 pids = {e.pid for e in server.access_entries() if e.tag == "healthz"}

@@ -5,7 +5,9 @@
 ENV_NAME = "default"
 
 SQLALCHEMY_DATABASE_URI = "sqlite:///mentoring_web.sqlite3"  # relative to the instance folder
-SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+# hide_parameters: a database error's message never carries the values bound to it (a reflection's
+# text, a name), wherever that message ends up.
+SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
 # When set, launch state (login state, nonces, launch data, JWKS cache) lives in Redis.
 REDIS_URL = None
 REDIS_KEY_PREFIX = "mentoring-web:"  # several instances (or test runs) can share one Redis

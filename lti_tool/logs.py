@@ -1,7 +1,11 @@
-"""Structured (JSON-lines) logs that carry LTI ids and never a launch payload or a key.
+"""Structured (JSON-lines) logs that carry ids and never what a person wrote, names, emails,
+tokens, nonces or login state.
 
 Call sites pass identifiers through `extra=`; only the whitelisted fields below are emitted, so an
-accidental `extra={"id_token": ...}` never reaches the log.
+accidental `extra={"id_token": ...}` never reaches the log. An exception is logged as its type and
+its stack of code lines, never its message: a database error's message holds the statement and
+(without `hide_parameters`) the values bound to it, a reflection's text among them. Every handler
+of the process (Flask's, SQLAlchemy's, pylti1p3's) goes through the same formatter.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import traceback
 from datetime import UTC, datetime
 
 from flask import Flask, g, has_request_context, request
@@ -27,6 +32,11 @@ LOGGED_FIELDS = (
     "launch_id",
     "kid",
     "role",
+    "context_pk",
+    "record_id",
+    "kind",
+    "pages",
+    "members",
 )
 
 
@@ -48,8 +58,10 @@ class JsonFormatter(logging.Formatter):
             launch = g.get("launch")
             if launch is not None and "launch_id" not in entry:
                 entry["launch_id"] = launch.launch_id
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
+        if record.exc_info and record.exc_info[0] is not None:
+            kind, _value, trace = record.exc_info
+            entry["exception_type"] = f"{kind.__module__}.{kind.__qualname__}"
+            entry["traceback"] = "".join(traceback.format_tb(trace))
         return json.dumps(entry, ensure_ascii=False)
 
 
@@ -60,3 +72,11 @@ def configure(app: Flask) -> None:
     package_logger.handlers[:] = [handler]
     package_logger.setLevel(app.config.get("LOG_LEVEL", "INFO"))
     package_logger.propagate = False
+    # Libraries log through the root logger: the same formatter, so their exceptions lose their
+    # messages too. (Flask's own error log is the app's logger, "lti_tool", above.)
+    root = logging.getLogger()
+    if not any(isinstance(h.formatter, JsonFormatter) for h in root.handlers):
+        library_handler = logging.StreamHandler(sys.stderr)
+        library_handler.setFormatter(JsonFormatter())
+        library_handler.setLevel(logging.WARNING)
+        root.addHandler(library_handler)
