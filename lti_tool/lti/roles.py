@@ -72,6 +72,26 @@ def parse_role(role: str) -> ParsedRole | None:
     return None
 
 
+def canonical_role(role: str) -> str:
+    """One role in its full LIS v2 form, so `Instructor` (Moodle's NRPS), the launch's full URI
+    and an LTI 1.1 URN are stored alike; a role outside the vocabularies is kept as sent."""
+    parsed = parse_role(role)
+    if parsed is None:
+        return role.strip()
+    if parsed.scope == "context":
+        if parsed.sub_role:
+            return f"{CONTEXT_PREFIX}/{parsed.name}#{parsed.sub_role}"
+        return f"{CONTEXT_PREFIX}#{parsed.name}"
+    prefix = INSTITUTION_PREFIX if parsed.scope == "institution" else SYSTEM_PREFIX
+    return prefix + parsed.name
+
+
+def canonical_roles(roles: Iterable[str]) -> list[str]:
+    """The roles as stored: canonical, each once, in a stable order (a sync that changes nothing
+    then writes nothing)."""
+    return sorted({canonical_role(role) for role in roles if role.strip()})
+
+
 def _names(parsed: Iterable[ParsedRole]) -> set[str]:
     names: set[str] = set()
     for role in parsed:

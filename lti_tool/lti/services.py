@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from lti_tool.db import utcnow
 from lti_tool.lti.launch import LaunchClaims, LaunchContext
 from lti_tool.lti.models import MEMBER_ACTIVE, Context, Deployment, Membership, Platform, User
+from lti_tool.lti.roles import canonical_roles
 from lti_tool.lti.state_store import StateStore
 
 
@@ -63,7 +64,7 @@ def record_launch(
             {"role": claims.role.value},
         )
         membership.role = claims.role.value
-        membership.lti_roles = list(claims.lti_roles)
+        membership.lti_roles = canonical_roles(claims.lti_roles)
         membership.mentee_subs = list(claims.mentee_subs)
         membership.last_launch_at = now
         membership.status = MEMBER_ACTIVE  # the LMS let them launch from this course just now

@@ -28,7 +28,7 @@ from lti_tool.db import utcnow
 from lti_tool.lti.keys import active_key
 from lti_tool.lti.launch import NRPS_SCOPE, LaunchContext
 from lti_tool.lti.models import Context, Deployment, Membership, Platform, User
-from lti_tool.lti.roles import ToolRole
+from lti_tool.lti.roles import ToolRole, canonical_roles
 from lti_tool.lti.service_client import ServiceCallError, ServiceClient
 from lti_tool.lti.state_store import StateStore
 from lti_tool.rosters import domain
@@ -253,7 +253,7 @@ def _apply(
                 context_id=context_pk,
                 user_id=users[member.sub].id,
                 role=role.value,
-                lti_roles=list(member.roles),
+                lti_roles=canonical_roles(member.roles),
                 mentee_subs=[],
                 status=member.status,
                 roster_seen_at=now,
@@ -303,10 +303,17 @@ def _update(membership: Membership, user: User, member: domain.RosterMember, now
         membership.status = member.status
         changed = True
     role = member.tool_role
-    if role is not None and (
-        membership.role != role.value or list(membership.lti_roles or ()) != list(member.roles)
+    roles = canonical_roles(member.roles)
+    # Launch roles win (README, "Roles"): the roster sets the role only of people who have not
+    # launched from this course. Moodle's non-editing teacher launches as Instructor (a module
+    # permission) while NRPS lists him as Learner (the course role); syncing once demoted him.
+    launched = membership.last_launch_at is not None
+    if (
+        role is not None
+        and not launched
+        and (membership.role != role.value or list(membership.lti_roles or ()) != roles)
     ):
-        membership.role, membership.lti_roles = role.value, list(member.roles)
+        membership.role, membership.lti_roles = role.value, roles
         changed = True
     membership.roster_seen_at = now
     return changed

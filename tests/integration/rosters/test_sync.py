@@ -414,3 +414,36 @@ def test_a_sync_in_progress_holds_the_course_until_its_lease_runs_out(app, fake_
     lease_taken(timedelta(seconds=app.config["ROSTER_SYNC_LEASE_SECONDS"] + 1))  # it died
     assert "Roster synced" in page_text(sync_now(facilitator))
     assert len(nrps_requests(fake_platform)) > before
+
+
+MOODLE_NON_EDITING_TEACHER = [
+    # What Moodle 4.3 sends at launch for a non-editing teacher where the tool is placed
+    # (module-level permission), while its NRPS lists him with the course role, Learner.
+    "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor",
+    "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Instructor",
+]
+
+
+def test_a_launch_role_is_never_demoted_by_the_roster(app, fake_platform):
+    """Moodle's non-editing teacher: Instructor at launch, Learner in NRPS. Launch roles win."""
+    roles_claim = "https://purl.imsglobal.org/spec/lti/claim/roles"
+    Launched(app, fake_platform, "zoe", **{roles_claim: MOODLE_NON_EDITING_TEACHER})
+    facilitator = Launched(app, fake_platform, "amelie")
+    sync_now(facilitator, full=True)
+    assert roster_rows(app)["Zoë O'Connor"][0] == "facilitator"
+    page = page_text(facilitator.get("progress/"))
+    assert "Zoë O'Connor" not in page  # not listed among the learners at a glance
+
+
+def test_a_sync_that_finds_nothing_new_reports_nothing_updated(app, fake_platform):
+    """Launches carry full role URIs, Moodle's NRPS short names: neither rewrites the other."""
+    Launched(app, fake_platform, "priya")
+    fake_platform.state.update_member(fake_platform.course, "priya", roles=("Learner",))
+    facilitator = Launched(app, fake_platform, "amelie")
+    for _ in range(2):
+        sync_now(facilitator, full=True)
+        Launched(app, fake_platform, "priya")  # she opens the tool again between syncs
+        with app.app_context():
+            row = db.session.scalars(select(RosterSync)).one()
+            assert (row.added, row.updated, row.removed) == (0, 0, 0)
+            db.session.remove()
