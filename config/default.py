@@ -53,6 +53,9 @@ LOG_LEVEL = "INFO"
 # learners' webs than this, and any figure counting fewer learners than this shows "fewer than k".
 # Boards may raise it (e.g. LTI_TOOL_COHORT_MIN_GROUP_SIZE=10); it must be at least 1.
 COHORT_MIN_GROUP_SIZE = 5
+# The figures come from a publication of the course's webs, replaced at most this often and only
+# once at least COHORT_MIN_GROUP_SIZE learners' webs changed: one person's edit never shows alone.
+COHORT_PUBLISH_SECONDS = 24 * 3600
 
 # Files uploaded with reflections: type checked from the bytes, stored outside the web root under
 # UPLOAD_FOLDER (None: <instance folder>/uploads), never under static/. A request body larger than

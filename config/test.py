@@ -13,3 +13,6 @@ SESSION_COOKIE_PARTITIONED = False
 DEV_PLATFORM = True
 LOG_LEVEL = "WARNING"
 ROSTER_SYNC_ON_LAUNCH = "inline"  # deterministic: the launch's response waits for the sync
+# Cohort figures may be republished at once (the k-changes rule still holds); tests of the
+# schedule set a period.
+COHORT_PUBLISH_SECONDS = 0

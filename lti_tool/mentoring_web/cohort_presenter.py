@@ -2,7 +2,7 @@
 
 View-layer helpers: they translate with gettext and format numbers for the locale, then hand the
 finished words to the pure chart renderer. Every row is a vocabulary label or a fixed phrase and
-every value a count, a share or "fewer than k": nothing a learner wrote can reach a table or a
+every value a count, a share or "not shown": nothing a learner wrote can reach a table or a
 chart. A table and its chart are built from the same rows, so the text equivalent always says
 exactly what the chart draws.
 """
@@ -44,7 +44,7 @@ class FigureTable:
 def cell_text(cell: Cell | None, k: int) -> str:
     """A figure in words, as every chart bar and paired table cell writes it."""
     if cell is None:
-        return _("fewer than %(k)d", k=k)
+        return _("not shown")
     return _("%(count)d (%(share)s)", count=cell.count, share=format_percent(cell.share))
 
 
@@ -218,7 +218,7 @@ def _description(n: int, k: int, *, paired: bool) -> str:
         ),
         _(
             "Each bar is labelled with its number of learners and their share; a figure for fewer "
-            "than %(k)d learners reads “fewer than %(k)d” and has no bar.",
+            "than %(k)d learners, or for all or none of them, reads “not shown” and has no bar.",
             k=k,
         ),
     ]

@@ -7,7 +7,12 @@ can reach it because nothing textual is copied from a web. Small cells are suppr
 - so is a yes/no cell whose complement counts 1 to k-1 ("18 of 20 reach leaders" tells that 2
   do not, as plainly as "2 of 20 do not" would);
 - in a distribution (strand counts, bands), a lone suppressed bucket could be recovered from the
-  total, so the smallest other non-empty bucket is suppressed with it.
+  total, so the smallest other non-empty bucket is suppressed with it;
+- all or none: a yes/no cell counting every learner or none ("5 (100%)", "0 (0%)") states a fact
+  about each of them, so it is None too; a distribution with every learner in one bucket is hidden
+  whole (its empty buckets would tell the full one). A board with k = 1 hides nothing.
+Figures come from the course's published cohort (`insights.published_cohort`), which one learner's
+change cannot move on its own.
 """
 
 from __future__ import annotations
@@ -85,13 +90,17 @@ def cohort_summary(webs: Sequence[WebScoreAndFacts], threshold: int) -> CohortSu
 
 
 def _cell(count: int, n: int, k: int) -> Cell | None:
-    if 0 < count < k or 0 < n - count < k:
+    if 0 < count < k or 0 < n - count < k:  # small, or its complement small
+        return None
+    if k > 1 and count in (0, n):  # all or none (a board with k = 1 chose to hide nothing)
         return None
     return Cell(count, count / n)
 
 
 def _distribution(keys: Iterable[K], counts: Counter[K], n: int, k: int) -> dict[K, Cell | None]:
     keys = tuple(keys)
+    if k > 1 and any(counts[key] == n for key in keys):
+        return dict.fromkeys(keys)  # everyone in one bucket: every bucket tells it
     small = {key for key in keys if 0 < counts[key] < k}
     if len(small) == 1:
         others = [key for key in keys if key not in small and counts[key] > 0]

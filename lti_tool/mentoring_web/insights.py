@@ -1,33 +1,43 @@
 """Cohort web insights (issue 5 point 3): a course's anonymous figures today, and their change.
 
-For the facilitator's cohort page and the steering committee's one-page report. Everything here
-is computed from the learners' webs of the launch's course (webs of active members whose course
-role is learner, through `sharing.webs_in`, the same rule as the facilitators' shared list), and the
-earliest snapshot of each of those webs. The figures come out of `domain_cohort` and
-`domain_cohort_change`, which read scores and vocabulary values only: no name, label or note is
-copied into them.
+For the facilitator's cohort page and the steering committee's one-page report. The figures are
+computed from the course's *publication* (`published_cohort`): the learners' webs (webs of active
+members whose course role is learner, through `sharing.webs_in`, the same rule as the facilitators'
+shared list) as they were when it was made, with every word taken out, and the earliest snapshot of
+each web taken before it. A publication is replaced at most once a period and only once at least
+k learners' webs (or their snapshots) changed (`domain_cohort_publish`), so reading the page before
+and after one learner's edit shows the same figures. The figures come out of `domain_cohort` and
+`domain_cohort_change`, which read scores and vocabulary values only.
 
-Queries are constant whatever the size of the course: the webs and their strands (two, as on the
-existing cohort page) and one query for the first snapshot of every web in the course, picked by a
-window function so that a learner with twenty milestone snapshots costs one row, not twenty.
+Queries are constant whatever the size of the course: the webs and their strands, the snapshot
+counts, the publication, and one query for the first snapshot of every web in the course, picked
+by a window function so that a learner with twenty milestone snapshots costs one row, not twenty.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lti_tool.db import utcnow
 from lti_tool.lti.launch import LaunchContext
 from lti_tool.lti.models import Membership
 from lti_tool.lti.roles import ToolRole
 from lti_tool.mentoring_web import domain
 from lti_tool.mentoring_web.domain_cohort_change import CohortChange, LearnerChange, cohort_change
+from lti_tool.mentoring_web.domain_cohort_publish import (
+    changed_learners,
+    fingerprint,
+    should_republish,
+    wordless,
+)
 from lti_tool.mentoring_web.facts import WebScoreAndFacts
-from lti_tool.mentoring_web.models import WebOwner, WebSnapshot
+from lti_tool.mentoring_web.models import CohortPublication, WebOwner, WebSnapshot
 from lti_tool.mentoring_web.services import web_facts
 from lti_tool.mentoring_web.sharing import facilitator_course, webs_in
 
@@ -38,8 +48,9 @@ class CohortInsights:
 
     threshold: int
     summary: domain.CohortSummary | None  # today's figures (§3.4)
-    change: CohortChange | None  # first snapshot (on or after `since`) vs. today
+    change: CohortChange | None  # first snapshot (on or after `since`) vs. the publication
     since: date | None
+    published_at: datetime | None = None  # when the figures were published
 
 
 def cohort_insights(
@@ -49,32 +60,94 @@ def cohort_insights(
     threshold: int,
     today: date,
     since: date | None = None,
+    period: timedelta = timedelta(days=1),
+    now: datetime | None = None,
 ) -> CohortInsights:
-    """Today's anonymous figures for the course and the change since each learner's first snapshot.
+    """The course's anonymous figures and their change since each learner's first snapshot, from
+    the published cohort (`published_cohort`), so one learner's edit never shows on its own.
 
     `since` moves "first" to the earliest snapshot taken on or after that day (UTC), for a
     "September vs. now" comparison; learners with no snapshot since then are not counted in the
-    change. A snapshot the tool can no longer read is left out of the change rather than failing
-    the page: one unreadable history should not hide the whole cohort's.
+    change. Only snapshots taken before the publication count. A snapshot the tool can no longer
+    read is left out of the change rather than failing the page. Flushes a new publication when
+    one is due: the view commits.
     """
     context_pk = facilitator_course(launch)
-    owners = session.scalars(webs_in(context_pk).where(Membership.role == ToolRole.LEARNER.value))
-    # web_facts without a display name: nothing that could name a person enters the figures.
+    publication = published_cohort(
+        session, context_pk, threshold=threshold, period=period, now=now or utcnow()
+    )
+    as_of = publication.published_at.date()
     learners: dict[int, WebScoreAndFacts] = {}
-    for owner in owners:
-        web = web_facts(owner)
-        learners[owner.id] = WebScoreAndFacts(web=web, score=domain.score(web, today))
+    for entry in publication.learners:
+        web = domain.web_from_json(entry["web"])
+        learners[entry["owner_id"]] = WebScoreAndFacts(web=web, score=domain.score(web, as_of))
     summary = domain.cohort_summary(list(learners.values()), threshold)
-    changes = _changes(first_snapshots(session, context_pk, since), learners)
+    snapshots = first_snapshots(session, context_pk, since, until=publication.published_at)
     return CohortInsights(
         threshold=threshold,
         summary=summary,
-        change=cohort_change(changes, threshold),
+        change=cohort_change(_changes(snapshots, learners), threshold),
         since=since,
+        published_at=publication.published_at,
     )
 
 
-def first_snapshots(session: Session, context_pk: int, since: date | None) -> list[WebSnapshot]:
+def published_cohort(
+    session: Session, context_pk: int, *, threshold: int, period: timedelta, now: datetime
+) -> CohortPublication:
+    """The course's publication, made or replaced now if due (see domain_cohort_publish)."""
+    current = _wordless_learners(session, context_pk, now.date())
+    publication = session.scalar(
+        select(CohortPublication).where(CohortPublication.context_id == context_pk)
+    )
+    if publication is None:
+        publication = CohortPublication(context_id=context_pk, published_at=now, learners=current)
+        session.add(publication)
+        session.flush()
+        return publication
+    changed = changed_learners(
+        {e["owner_id"]: e["fingerprint"] for e in publication.learners},
+        {e["owner_id"]: e["fingerprint"] for e in current},
+    )
+    if should_republish(
+        publication.published_at,
+        now,
+        changed,
+        published_learners=len(publication.learners),
+        threshold=threshold,
+        period=period,
+    ):
+        publication.learners, publication.published_at = current, now
+        session.flush()
+    return publication
+
+
+def _wordless_learners(session: Session, context_pk: int, today: date) -> list[dict[str, Any]]:
+    """Each learner's web without words, and a fingerprint of it and of how many snapshots the
+    web has (a first snapshot changes the change figures as surely as a new strand)."""
+    owners = list(
+        session.scalars(webs_in(context_pk).where(Membership.role == ToolRole.LEARNER.value))
+    )
+    snapshots = dict(
+        session.execute(
+            select(WebSnapshot.owner_id, func.count())
+            .join(WebOwner, WebOwner.id == WebSnapshot.owner_id)
+            .where(WebOwner.context_id == context_pk)
+            .group_by(WebSnapshot.owner_id)
+        ).all()
+    )
+    found = []
+    for owner in owners:
+        web = wordless(web_facts(owner))
+        data = domain.web_to_json(web, domain.score(web, today))
+        print_of = fingerprint({**data, "snapshots": snapshots.get(owner.id, 0)})
+        found.append({"owner_id": owner.id, "fingerprint": print_of, "web": data})
+    return sorted(found, key=lambda entry: entry["owner_id"])
+
+
+def first_snapshots(
+    session: Session, context_pk: int, since: date | None, until: datetime | None = None
+) -> list[WebSnapshot]:
     """The earliest snapshot of each web of the course (on or after `since`), in one query.
 
     Webs of every member are read here; `_changes` keeps the learners'. Ties on `taken_at` go to
@@ -92,6 +165,8 @@ def first_snapshots(session: Session, context_pk: int, since: date | None) -> li
     )
     if since is not None:
         ranked = ranked.where(WebSnapshot.taken_at >= datetime.combine(since, time.min))
+    if until is not None:
+        ranked = ranked.where(WebSnapshot.taken_at <= until)
     firsts = ranked.subquery()
     return list(
         session.scalars(

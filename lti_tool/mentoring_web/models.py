@@ -91,3 +91,19 @@ class WebSnapshot(db.Model):
     band: Mapped[str] = mapped_column(String(20))
 
     owner: Mapped[WebOwner] = relationship()
+
+
+class CohortPublication(db.Model):
+    """A course's cohort figures as last published: what the learners' webs were then, with every
+    word taken out (`insights.published_cohort`). One learner's change cannot move the figures on
+    its own: they are republished at most once a period, and only once at least k webs changed."""
+
+    __tablename__ = "mw_cohort_publication"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    context_id: Mapped[int] = mapped_column(
+        ForeignKey("lti_context.id", ondelete="CASCADE"), unique=True
+    )
+    published_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # [{"owner_id": 3, "fingerprint": "…", "web": <web_to_json with labels as s1, s2… and no text>}]
+    learners: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

@@ -2,13 +2,13 @@
 
 Server-side for the same reasons as the web's picture (render_svg): no JavaScript in the LMS
 iframe, and the charts print. Pure: the caller passes every word already translated and every
-value already formatted (`Value.text`: "5 (50 %)", "fewer than 5"), so this module needs neither
+value already formatted (`Value.text`: "5 (50 %)", "not shown"), so this module needs neither
 Flask nor Babel and is unit-tested from literals. ElementTree builds the document, so labels are
 escaped. Each chart is a `role="img"` with a <title> and <desc>; the page puts the same figures in
 a table beside it, which is the text equivalent.
 
 How it reads without colour: every bar carries its value in words; a suppressed figure is drawn as
-its "fewer than k" text and no bar at all (a short bar would still be a figure); in a then/now
+its "not shown" text and no bar at all (a short bar would still be a figure); in a then/now
 chart the first snapshot is a hollow, hatched bar above today's solid one, and a legend says so.
 Colours are checked numerically in tests/unit/mentoring_web/test_render_cohort_svg.py: bars 3:1
 and text 4.5:1 against the white background and the pale track behind each bar.

@@ -12,7 +12,7 @@ too (the service checks). Both pages read the same three queries, whatever the c
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app, render_template, request
@@ -56,13 +56,16 @@ def cohort_report():
 
 
 def _insights(since: date | None) -> insights.CohortInsights:
-    return insights.cohort_insights(
+    found = insights.cohort_insights(
         db.session,
         current_launch(),
         threshold=int(current_app.config["COHORT_MIN_GROUP_SIZE"]),
         today=presenter.today(),
         since=since,
+        period=timedelta(seconds=int(current_app.config["COHORT_PUBLISH_SECONDS"])),
     )
+    db.session.commit()  # a publication made or replaced just now
+    return found
 
 
 def _figures(found: insights.CohortInsights) -> dict[str, Any]:

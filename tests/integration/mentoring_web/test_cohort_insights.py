@@ -83,16 +83,16 @@ def test_each_table_of_today_has_its_chart_drawing_the_same_figures(
         "At least 5 active strands": ["2 (40%)"],
         "Every item of the strong-web checklist": ["2 (40%)"],
         "At least one reciprocal strand": ["2 (40%)"],
-        "An assigned strand that has gone dormant": ["0 (0%)"],
+        "An assigned strand that has gone dormant": ["not shown"],  # none of them
     }
     families = values(chart(page, "cohort-families"))
     assert len(families) == 8
-    assert families["Teaching colleagues"] == ["5 (100%)"]
+    assert families["Teaching colleagues"] == ["not shown"]  # all of them
     assert families["School & system leaders"] == ["2 (40%)"]
-    assert families["Beyond the board"] == ["0 (0%)"]
+    assert families["Beyond the board"] == ["not shown"]  # none of them
     models = values(chart(page, "cohort-models"))
     assert len(models) == 11
-    assert models["Informal peer support"] == ["5 (100%)"]
+    assert models["Informal peer support"] == ["not shown"]  # all of them
     assert models["One-to-one, someone I sought out"] == ["2 (40%)"]
     assert "<svg" not in section(page, "cohort-bands")  # tables without a chart stay tables
 
@@ -133,15 +133,16 @@ def test_a_suppressed_figure_is_drawn_as_words_with_no_bar(
 
     page = amelie.get("web/cohort")
 
-    assert figures(page, "cohort-families")["Beyond the board"] == "fewer than 2"
+    assert figures(page, "cohort-families")["Beyond the board"] == "not shown"
     drawn = bars(chart(page, "cohort-families"))
-    assert drawn["Beyond the board"] == [("fewer than 2", None)]
+    assert drawn["Beyond the board"] == [("not shown", None)]
     # 5 of 6 have a teaching colleague: that leaves 1 out, so it is words too.
-    assert drawn["Teaching colleagues"] == [("fewer than 2", None)]
+    assert drawn["Teaching colleagues"] == [("not shown", None)]
     assert drawn["School & system leaders"][0][0] == "2 (33%)"
     assert drawn["School & system leaders"][0][1] is not None
     svg = re.search(r"<svg\b.*?</svg>", section(page, "cohort-families"), re.S).group(0)
-    assert svg.count('class="bar bar--suppressed"') == 2
+    # the two above, and four families no learner reaches (none: a fact about each of them)
+    assert svg.count('class="bar bar--suppressed"') == 6
 
 
 @pytest.mark.parametrize("app_overrides", K2)
@@ -150,19 +151,20 @@ def test_change_since_the_first_snapshot(app: Flask, fake_platform: FakePlatform
     text = page_text(page)
 
     assert "Change for 4 learners with a snapshot." in text  # not learner 5, not the facilitator
+    # All or none is not shown: then, every learner had one strand (so no mean or median then).
     assert figures(page, "cohort-change-overview") == {
-        "At least 5 active strands": "0 (0%) 2 (50%)",
-        "Every item of the strong-web checklist": "0 (0%) 2 (50%)",
-        "At least one reciprocal strand": "0 (0%) 2 (50%)",
-        "Mean active strands per learner": "1 3",
-        "Median active strands per learner": "1 1",
+        "At least 5 active strands": "not shown 2 (50%)",
+        "Every item of the strong-web checklist": "not shown 2 (50%)",
+        "At least one reciprocal strand": "not shown 2 (50%)",
+        "Mean active strands per learner": "not shown 3",
+        "Median active strands per learner": "not shown 1",
     }
     strands = figures(page, "cohort-change-strands")
-    assert strands["1"] == "4 (100%) 2 (50%)"  # learner 1's later snapshot is not their first
-    assert strands["5"] == "0 (0%) 2 (50%)"
+    assert strands["1"] == "not shown 2 (50%)"  # learner 1's later snapshot is not their first
+    assert strands["5"] == "not shown 2 (50%)"
     families = figures(page, "cohort-change-families")
-    assert families["Teaching colleagues"] == "4 (100%) 4 (100%)"
-    assert families["School & system leaders"] == "0 (0%) 2 (50%)"
+    assert families["Teaching colleagues"] == "not shown not shown"
+    assert families["School & system leaders"] == "not shown 2 (50%)"
     assert figures(page, "cohort-change-trend") == {
         "More active strands than at the first snapshot": "2 50%",
         "As many active strands": "2 50%",
@@ -170,8 +172,9 @@ def test_change_since_the_first_snapshot(app: Flask, fake_platform: FakePlatform
     }
     drawn = bars(chart(page, "cohort-change-strands"))
     (then_text, then_length), (now_text, now_length) = drawn["1"]
-    assert (then_text, now_text) == ("4 (100%)", "2 (50%)")
-    assert then_length == pytest.approx(2 * now_length, abs=0.2)
+    assert (then_text, now_text) == ("not shown", "2 (50%)")
+    assert then_length is None
+    assert now_length == pytest.approx(track(chart(page, "cohort-change-strands")) / 2, abs=0.2)
     legend = chart(page, "cohort-change-strands").find(
         "{http://www.w3.org/2000/svg}g[@class='legend']"
     )
@@ -204,11 +207,16 @@ def test_change_figures_wait_for_k_learners_with_a_snapshot(
     assert "<table" not in change
     assert "Change for" not in page_text(without_snapshot)
 
+    # One learner's first snapshot alone does not republish the figures (it would tell that
+    # learner's change); once five learners' snapshots changed, the change figures appear.
     take_snapshot(fifth)
+    assert CHANGE_HIDDEN.format(k=5) in page_text(amelie.get("web/cohort"))
+    for person in [*people, fifth]:
+        take_snapshot(person)
     shown = amelie.get("web/cohort")
     assert CHANGE_HIDDEN.format(k=5) not in page_text(shown)
     assert "Change for 5 learners with a snapshot." in page_text(shown)
-    assert figures(shown, "cohort-change-strands")["1"] == "5 (100%) 5 (100%)"
+    assert figures(shown, "cohort-change-strands")["1"] == "not shown not shown"  # all five
 
 
 @pytest.mark.parametrize("app_overrides", K2)
@@ -226,13 +234,14 @@ def test_since_starts_from_the_first_snapshot_on_or_after_a_day(
 
     from_september = amelie.get("web/cohort")
     assert "Change for 4 learners with a snapshot." in page_text(from_september)
-    assert figures(from_september, "cohort-change-strands")["1"] == "4 (100%) 2 (50%)"
+    assert figures(from_september, "cohort-change-strands")["1"] == "not shown 2 (50%)"
 
     from_october = amelie.get("web/cohort?since=2025-10-01")
     text = page_text(from_october)
     assert "Change for 2 learners with a snapshot taken on or after October 1, 2025." in text
-    assert figures(from_october, "cohort-change-strands")["5"] == "2 (100%) 2 (100%)"
-    assert figures(from_october, "cohort-change-trend")["As many active strands"] == "2 100%"
+    # Both learners in one bucket, then and now, both stayed: all or none, so not shown.
+    assert figures(from_october, "cohort-change-strands")["5"] == "not shown not shown"
+    assert figures(from_october, "cohort-change-trend")["As many active strands"] == "not shown"
     assert 'value="2025-10-01"' in section(from_october, "cohort-change")
     report = link_href(from_october, "One-page report")
     assert report is not None

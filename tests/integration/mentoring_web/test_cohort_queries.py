@@ -45,4 +45,5 @@ def test_facilitator_pages_do_not_query_per_learner(
     assert "Quillon Zéphyrine-015" in amelie.get("web/shared").get_data(as_text=True)
     assert "Figures for 15 learners" in amelie.get("web/cohort").get_data(as_text=True)
     assert with_fifteen == with_five
-    assert all(2 <= count <= 5 for count in with_five.values()), with_five
+    # the cohort page adds its publication and the snapshot counts (constant too)
+    assert all(2 <= count <= 7 for count in with_five.values()), with_five

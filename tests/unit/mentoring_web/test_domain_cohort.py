@@ -56,21 +56,39 @@ def test_the_figures_of_a_cohort():
     assert summary.strand_counts["5"] == domain.Cell(5, 0.5)
     assert summary.strand_counts["7+"] == domain.Cell(5, 0.5)
     assert summary.strand_counts["0"] == domain.Cell(0, 0.0)
-    assert summary.five_or_more == domain.Cell(10, 1.0)
+    # All or none states a fact about every learner: 10 of 10, or 0 of 10, is not shown.
+    assert summary.five_or_more is None
     assert summary.strong_web == domain.Cell(5, 0.5)
-    assert summary.role_families[RoleFamily.TEACHING] == domain.Cell(10, 1.0)
+    assert summary.role_families[RoleFamily.TEACHING] is None
     assert summary.role_families[RoleFamily.LEADERS] == domain.Cell(5, 0.5)
-    assert summary.role_families[RoleFamily.BUSINESS_OFFICE] == domain.Cell(0, 0.0)
-    assert summary.models[Model.PEER_INFORMAL] == domain.Cell(10, 1.0)
-    assert summary.supports[Support.FEEDBACK_REFLECTION] == domain.Cell(0, 0.0)
-    assert summary.supports[Support.WELLBEING] == domain.Cell(10, 1.0)
+    assert summary.role_families[RoleFamily.BUSINESS_OFFICE] is None
+    assert summary.models[Model.PEER_INFORMAL] is None
+    assert summary.supports[Support.FEEDBACK_REFLECTION] is None
+    assert summary.supports[Support.WELLBEING] is None
     assert summary.reciprocity == domain.Cell(5, 0.5)
     assert summary.bands == {
         Band.SEED: domain.Cell(0, 0.0),
         Band.GROWING: domain.Cell(5, 0.5),
         Band.STRONG: domain.Cell(5, 0.5),
     }
-    assert summary.assigned_but_dormant == domain.Cell(0, 0.0)
+    assert summary.assigned_but_dormant is None
+
+
+def test_all_or_none_is_shown_only_where_the_board_hides_nothing():
+    hidden = domain.cohort_summary(cohort(), threshold=5)
+    shown = domain.cohort_summary(cohort(), threshold=1)
+    assert hidden is not None
+    assert shown is not None
+    assert (hidden.five_or_more, shown.five_or_more) == (None, domain.Cell(10, 1.0))
+    assert shown.assigned_but_dormant == domain.Cell(0, 0.0)
+
+
+def test_a_distribution_with_everyone_in_one_bucket_is_hidden_whole():
+    same = [cohort()[0]] * 6
+    summary = domain.cohort_summary(same, threshold=5)
+    assert summary is not None
+    assert set(summary.strand_counts.values()) == {None}
+    assert set(summary.bands.values()) == {None}
 
 
 def test_cells_of_one_to_k_minus_one_learners_are_suppressed():
@@ -110,10 +128,10 @@ def test_the_heat_map_by_participant_role_family_hides_small_groups():
     assert heat[RoleFamily.BUSINESS_OFFICE] is None
     early_years = heat[RoleFamily.EARLY_YEARS_SUPPORT]
     assert early_years is not None
-    assert early_years[RoleFamily.LEADERS] == domain.Cell(5, 1.0)
+    assert early_years[RoleFamily.LEADERS] is None  # all 5 of them: a fact about each
     teachers = heat[RoleFamily.TEACHING]
     assert teachers is not None
-    assert teachers[RoleFamily.LEADERS] == domain.Cell(0, 0.0)  # "no teacher has a leader strand"
+    assert teachers[RoleFamily.LEADERS] is None  # "no teacher has a leader strand": likewise
 
 
 def test_assigned_but_dormant_strands_are_counted():

@@ -70,15 +70,16 @@ def test_the_figures_of_a_cohort_that_grew():
     assert figures.strand_counts["7+"] == Paired(Cell(5, 0.5), Cell(5, 0.5))
     assert figures.strand_counts["0"] == Paired(Cell(0, 0.0), Cell(0, 0.0))
     assert list(figures.strand_counts) == list(STRAND_BUCKETS)
-    assert figures.five_or_more == Paired(Cell(5, 0.5), Cell(10, 1.0))
-    assert figures.strong_web == Paired(Cell(0, 0.0), Cell(5, 0.5))
-    assert figures.reciprocity == Paired(Cell(0, 0.0), Cell(5, 0.5))
+    # All or none (10 of 10, 0 of 10) says something of every learner: not shown.
+    assert figures.five_or_more == Paired(Cell(5, 0.5), None)
+    assert figures.strong_web == Paired(None, Cell(5, 0.5))
+    assert figures.reciprocity == Paired(None, Cell(5, 0.5))
     families = figures.role_families
     assert list(families) == list(RoleFamily)
-    assert families[RoleFamily.TEACHING] == Paired(Cell(5, 0.5), Cell(10, 1.0))
-    assert families[RoleFamily.BUSINESS_OFFICE] == Paired(Cell(5, 0.5), Cell(0, 0.0))
-    assert families[RoleFamily.LEADERS] == Paired(Cell(0, 0.0), Cell(5, 0.5))
-    assert families[RoleFamily.OTHER] == Paired(Cell(0, 0.0), Cell(0, 0.0))
+    assert families[RoleFamily.TEACHING] == Paired(Cell(5, 0.5), None)
+    assert families[RoleFamily.BUSINESS_OFFICE] == Paired(Cell(5, 0.5), None)
+    assert families[RoleFamily.LEADERS] == Paired(None, Cell(5, 0.5))
+    assert families[RoleFamily.OTHER] == Paired(None, None)
     assert figures.mean_strands == (
         pytest.approx(5.0),
         pytest.approx(6.0),
@@ -111,14 +112,16 @@ def test_a_cell_leaving_one_to_k_minus_one_learners_out_is_suppressed():
     assert figures.five_or_more.then == Cell(7, 7 / 12)  # 2 DECE + 5 friends: 5 are left out
 
 
-def test_all_and_none_are_never_suppressed():
+def test_all_and_none_are_suppressed():
+    """ "6 (100%)" or "0 (0%)" states a fact about every learner; so does a distribution with
+    everyone in one bucket, and with it the mean and median."""
     figures = cohort_change(change(FRIENDS, FRIENDS, 6), threshold=5)
     assert figures is not None
-    assert figures.five_or_more == Paired(Cell(6, 1.0), Cell(6, 1.0))
-    assert figures.strong_web == Paired(Cell(0, 0.0), Cell(0, 0.0))
-    assert figures.trends[Trend.STAYED] == Cell(6, 1.0)
-    assert figures.mean_strands == (7.0, 7.0)
-    assert figures.median_strands == ("7+", "7+")  # a bucket, never the exact count
+    assert figures.five_or_more == Paired(None, None)
+    assert figures.strong_web == Paired(None, None)
+    assert set(figures.trends.values()) == {None}
+    assert figures.mean_strands == (None, None)
+    assert figures.median_strands == (None, None)
 
 
 def test_a_lone_suppressed_bucket_takes_the_smallest_other_with_it():
@@ -158,11 +161,11 @@ def test_mean_and_median_are_hidden_when_a_bucket_of_that_moment_is():
     assert figures.mean_strands == (None, None)
     assert figures.median_strands == (None, None)
     # Only the moment whose distribution is whole shows them.
-    learners = change(EMPTY, FRIENDS, 5) + change(CLERK, FRIENDS, 2)
+    learners = change(EMPTY, FRIENDS, 5) + change(CLERK, DECE, 2) + change(FRIENDS, DECE, 5)
     figures = cohort_change(learners, threshold=5)
     assert figures is not None
-    assert figures.mean_strands == (None, 7.0)
-    assert figures.median_strands == (None, "7+")
+    assert figures.mean_strands == (None, pytest.approx((5 * 7 + 7 * 5) / 12))
+    assert figures.median_strands == (None, "5")  # a bucket, never the exact count
 
 
 def test_a_threshold_of_one_suppresses_nothing():
