@@ -10,6 +10,7 @@ import logging
 
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from lti_tool.extensions import db
@@ -103,6 +104,21 @@ def register_error_handlers(app: Flask) -> None:
         log.info("request refused", extra={"error_code": error.code, "status": error.status})
         return render_error(error.status, _title_for(error.status), error.message, error.code)
 
+    @app.errorhandler(CSRFError)
+    def handle_csrf_error(error: CSRFError):
+        db.session.rollback()
+        log.info("form refused: CSRF", extra={"error_code": "csrf-failed", "status": 400})
+        return render_error(
+            400,
+            _("This form could not be accepted"),
+            _(
+                "The form's security token is missing or no longer matches your session. This "
+                "happens when the page stayed open after your session ended, or when the form "
+                "was sent from another site. Open the tool again from your course."
+            ),
+            "csrf-failed",
+        )
+
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):
         status = error.code or 500
@@ -125,7 +141,7 @@ def register_error_handlers(app: Flask) -> None:
 
 def _title_for(status: int) -> str:
     titles = {
-        400: _("This launch could not be accepted"),
+        400: _("This request could not be accepted"),
         401: _("This launch could not be verified"),
         403: _("You do not have access to this page"),
         404: _("Page not found"),

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import secrets
 import time
+from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, g
+from flask import Flask, Response, current_app, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lti_tool.extensions import db
 
 FRAME_ORIGINS_TTL_SECONDS = 60
+HSTS = "max-age=31536000; includeSubDomains"
 _frame_origins_cache: dict[str, tuple[float, list[str]]] = {}
 
 
@@ -54,14 +56,34 @@ def invalidate_frame_origins() -> None:
     _frame_origins_cache.clear()
 
 
+def _form_targets() -> str:
+    """Where this tool's forms may post: itself, and the LMS a deep-linking response returns to
+    (the auto-posting form's action is the platform's deep_link_return_url)."""
+    return " ".join(["'self'", *g.get("form_action_origins", ())])
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def allow_form_action(origin: str) -> None:
+    """Let this response's form post to `origin` (a registered platform's return URL)."""
+    g.form_action_origins = (*g.get("form_action_origins", ()), origin)
+
+
 def _add_security_headers(response: Response) -> Response:
     if response.mimetype == "text/html":
         ancestors = " ".join(["'self'", *frame_origins()])
         script = f"'self' 'nonce-{csp_nonce()}'"
         response.headers["Content-Security-Policy"] = (
             f"default-src 'self'; script-src {script}; style-src 'self'; img-src 'self' data:; "
-            f"object-src 'none'; base-uri 'self'; frame-ancestors {ancestors}"
+            f"object-src 'none'; base-uri 'self'; form-action {_form_targets()}; "
+            f"frame-ancestors {ancestors}"
         )
+    if request.is_secure:
+        # Once a browser has reached the tool over https, it never tries plain http again.
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     return response

@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
+from lti_tool.errors import InvalidInputError
 from lti_tool.extensions import db
 from lti_tool.learning_modules.catalogue import catalogue_of
 from lti_tool.learning_modules.domain import LINK_MODULE_PARAM, Catalogue, Module
@@ -22,6 +23,7 @@ from lti_tool.lti.deep_linking import (
     signed_response,
 )
 from lti_tool.lti.roles import ToolRole
+from lti_tool.security import allow_form_action, origin_of
 
 blueprint = launch_blueprint("deep_link", __name__)
 
@@ -66,6 +68,10 @@ def _choice(value: str, catalogue: Catalogue) -> LinkChoice | None:
 @blueprint.get("/deep-link/")
 @roles_required(ToolRole.FACILITATOR)
 def picker():
+    return _picker_page()
+
+
+def _picker_page(*, error: str | None = None, chosen: frozenset[str] = frozenset()):
     launch = current_launch()
     settings = deep_linking_settings(launch)
     return render_template(
@@ -75,6 +81,8 @@ def picker():
         groups=_groups(catalogue_of(current_app)),
         module_prefix=MODULE_PREFIX,
         web_choice=WEB_CHOICE,
+        error=error,
+        chosen=chosen,
     )
 
 
@@ -86,7 +94,12 @@ def respond():
     catalogue = catalogue_of(current_app)
     values = list(dict.fromkeys(request.form.getlist("item")))
     choices = [choice for value in values if (choice := _choice(value, catalogue))]
-    token = signed_response(db.session, launch, choices, url_for("lti.launch", _external=True))
+    try:
+        token = signed_response(db.session, launch, choices, url_for("lti.launch", _external=True))
+    except InvalidInputError as error:  # nothing chosen, or more than the LMS accepts
+        db.session.rollback()
+        return _picker_page(error=error.message, chosen=frozenset(values)), 422
+    allow_form_action(origin_of(settings.return_url))  # CSP form-action: the LMS's return URL
     return render_template(
         "learning_modules/deep_link_return.html",
         return_url=settings.return_url,

@@ -17,9 +17,6 @@ class LaunchError(DomainError):
         message: str,
         *,
         status: int = 400,
-        retry_params: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message, code=code, status=status)
-        # Login parameters to offer a relaunch in a new window when cookies were blocked.
-        self.retry_params = retry_params
         self.log_ids: dict[str, str] = {}  # LTI identifiers for the log, filled in by the view

@@ -128,7 +128,6 @@ class ToolOIDCLogin(FlaskOIDCLogin):
                 "iss": self._registration.get_issuer(),
                 "client_id": self._registration.get_client_id(),
                 "target_link_uri": target_link_uri,
-                "login_params": self.login_params(),
             },
             self._login_seconds,
         )

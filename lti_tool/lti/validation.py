@@ -96,21 +96,20 @@ class ToolMessageLaunch(FlaskMessageLaunch):
             raise LaunchError("id-token-missing", _("The launch has no id_token."))
         # No "already validated" shortcut (pylti1p3's id_token-hash mark lets a replay through).
         if self._cookie_service.get_cookie(state) != state:
+            # No "continue in a new window" here: that would replay the login's
+            # lti_message_hint, which the LMS has spent (platforms may make it single-use).
             raise LaunchError(
                 "state-cookie-missing",
                 _(
                     "Your browser did not send back the cookie set when this launch started. "
                     "This happens when the browser blocks cookies inside the LMS page, or when "
-                    "a launch is reused."
+                    "a launch is reused. Go back to your course and open the tool again: the "
+                    "tool first checks that your browser keeps its cookie and, if it does not, "
+                    "offers to continue in a new window."
                 ),
                 status=401,
-                retry_params=self._retry_params(state),
             )
         return self
-
-    def _retry_params(self, state: str) -> dict[str, str] | None:
-        record = self._store.get(login_record_key(state))
-        return None if record is None else record.get("login_params")
 
     def validate_jwt_format(self) -> ToolMessageLaunch:
         parts = self._get_id_token().split(".")

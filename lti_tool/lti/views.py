@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -172,10 +171,5 @@ def launch_refused(error: LaunchError):
             **(error.log_ids or _login_log_ids()),
         },
     )
-    new_window_url = None
-    if error.retry_params:
-        new_window_url = (
-            url_for("lti.login") + "?" + urlencode({**error.retry_params, "lti1p3_new_window": "1"})
-        )
-    page = render_template("lti/launch_error.html", error=error, new_window_url=new_window_url)
+    page = render_template("lti/launch_error.html", error=error)
     return page, error.status

@@ -25,6 +25,7 @@ from tests.lti_helpers import (
     assert_refused,
     launch_path,
     link_href,
+    page_text,
     post_login,
     query_of,
     row_counts,
@@ -156,9 +157,11 @@ def test_cookie_check_page_offers_a_new_window_with_the_login_parameters(
     assert cookie_flags(opened, STATE_COOKIE_PREFIX) >= IFRAME_FLAGS
 
 
-def test_launch_without_the_state_cookie_offers_a_new_window(
+def test_launch_without_the_state_cookie_says_to_open_the_tool_again(
     app: Flask, fake_platform: FakePlatform
 ) -> None:
+    """No "continue in a new window" here: it would replay the login's lti_message_hint, which
+    the LMS has spent by now (platforms may make hints single-use)."""
     blocked = app.test_client(use_cookies=False)  # a browser that blocks third-party cookies
     params = fake_platform.login_params("priya", TOOL_HTTPS_URL + "/lti/launch")
     login = post_login(blocked, params, https=True)
@@ -173,13 +176,23 @@ def test_launch_without_the_state_cookie_offers_a_new_window(
 
     assert_refused(response, 401, "state-cookie-missing")
     assert row_counts(app) == before
-    href = link_href(response, NEW_WINDOW)
-    assert href is not None
-    retry = urljoin(TOOL_HTTPS_URL + "/lti/launch", href)
-    assert retry.startswith(TOOL_HTTPS_URL + "/lti/login?")
-    assert query_of(retry) == {**params, "lti1p3_new_window": "1"}
+    assert link_href(response, NEW_WINDOW) is None
+    assert params["lti_message_hint"] not in response.get_data(as_text=True)
+    text = page_text(response)
+    assert "Go back to your course and open the tool again" in text
+    assert "offers to continue in a new window" in text
 
-    opened = app.test_client().get(retry)  # the new window, where the cookie is kept
 
-    assert opened.status_code == 302
-    assert opened.headers["Location"].startswith(fake_platform.url("/auth?"))
+def test_https_responses_carry_hsts_and_plain_http_ones_do_not(
+    https_client: FlaskClient,
+) -> None:
+    secure = https_client.get("/", base_url=TOOL_HTTPS_URL)
+    assert secure.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    plain = https_client.get("/", base_url="http://localhost")
+    assert "Strict-Transport-Security" not in plain.headers  # RFC 6797 §7.2: https only
+
+
+@pytest.mark.parametrize("app_overrides", [BEHIND_PROXY])
+def test_behind_a_tls_proxy_responses_carry_hsts(client: FlaskClient) -> None:
+    response = client.get("/healthz", base_url="http://localhost", headers=FORWARDED_TLS)
+    assert "Strict-Transport-Security" in response.headers

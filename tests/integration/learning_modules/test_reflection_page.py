@@ -12,7 +12,7 @@ from lti_tool.learning_modules.models import Reflection
 from tests.fake_platform import FakePlatform
 from tests.integration.learning_modules.test_player import MODULE, SLUG, player
 from tests.integration.mentoring_web.my_web_pages import launch
-from tests.lti_helpers import page_text
+from tests.lti_helpers import error_code, page_text
 from tests.page_forms import form_values
 
 FIRST, SECOND = (prompt.id for prompt in MODULE.prompts)
@@ -171,5 +171,7 @@ def test_a_save_without_its_csrf_token_shows_the_text_back(
         data={f"answer-{FIRST}": "Typed before the token was lost.", "action": "save"},
     )
     assert response.status_code == 400
+    assert error_code(response) == "csrf-failed"
+    assert "This form could not be accepted" in page_text(response)
     assert "Typed before the token was lost.</textarea>" in page_text(response)
     assert stored(app) == {}

@@ -23,6 +23,7 @@ from lti_tool.lti.deep_linking import LinkChoice, response_claims
 from lti_tool.lti.launch import DeepLinkingSettings, LaunchContext
 from lti_tool.lti.roles import ToolRole
 from tests.fake_platform import HTTP_TIMEOUT, FakePlatform
+from tests.lti_helpers import page_text
 
 DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
@@ -91,6 +92,10 @@ def test_a_facilitator_picks_two_modules_and_the_lms_records_the_links(
     assert "<noscript>" in page.get_data(as_text=True)
     nonce = re.search(r"nonce-([^\s;']+)", page.headers["Content-Security-Policy"]).group(1)
     assert f'<script nonce="{nonce}">' in page.get_data(as_text=True)
+    # CSP form-action lets this one page's form post to the LMS's return URL, and no further.
+    form_action = _directive(page, "form-action")
+    assert form_action == ["'self'", fake_platform.issuer]
+    assert _directive(picker, "form-action") == ["'self'"]
 
     token = form.fields["JWT"]
     claims = _verify(client, token, fake_platform.issuer)
@@ -155,18 +160,27 @@ def test_one_item_only_when_the_lms_does_not_accept_several(
     assert 'type="checkbox"' not in picker.get_data(as_text=True)
 
     refused = _choose(client, picker, [f"module:{MODULES[0]}", f"module:{MODULES[1]}"])
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert "JWT" not in _auto_post_fields(refused)
+    assert "Your LMS accepts only one item here. Choose one." in page_text(refused)
 
     accepted = _auto_post(_choose(client, picker, [f"module:{MODULES[0]}"]))
     claims = _verify(client, accepted.fields["JWT"], fake_platform.issuer)
     assert len(claims[DL + "content_items"]) == 1
 
 
-def test_nothing_chosen_is_refused(client: FlaskClient, fake_platform: FakePlatform) -> None:
+def test_nothing_chosen_shows_the_picker_again_with_the_error(
+    client: FlaskClient, fake_platform: FakePlatform
+) -> None:
     picker = _picker(client, fake_platform)
-    assert _choose(client, picker, []).status_code == 400
-    assert _choose(client, picker, ["module:no-such-module"]).status_code == 400
+    for items in ([], ["module:no-such-module"]):
+        refused = _choose(client, picker, items)
+        assert refused.status_code == 422
+        text = page_text(refused)
+        assert "<title>Error: Add to your course" in text  # titled for what happened
+        assert "This launch could not be accepted" not in text
+        assert "Choose at least one item to add to your course." in text
+        assert "Add to my course" in text  # the way back: the picker itself, to choose again
 
 
 def test_the_service_refuses_when_the_lms_accepts_no_links(app: Flask) -> None:
@@ -259,3 +273,11 @@ def test_an_unknown_module_lands_on_the_course_home_with_a_notice(
     page = client.get(launch.headers["Location"])
     assert page.status_code == 200
     assert "does not exist" in page.get_data(as_text=True)
+
+
+def _directive(response, name: str) -> list[str]:
+    for directive in response.headers["Content-Security-Policy"].split(";"):
+        found, _space, sources = directive.strip().partition(" ")
+        if found == name:
+            return sources.split()
+    raise AssertionError(f"no {name} directive")

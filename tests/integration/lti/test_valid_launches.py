@@ -26,6 +26,7 @@ from lti_tool.devplatform.course import (
 from lti_tool.devplatform.signer import DEEP_LINKING_REQUEST
 from lti_tool.extensions import db
 from lti_tool.lti.registrations import find_platform
+from lti_tool.lti.roles import canonical_roles
 from tests.fake_platform import TOOL_URL, FakePlatform, serve_fake_platform
 from tests.lti_helpers import (
     assert_refused,
@@ -100,7 +101,7 @@ def test_role_variants_launch(
     assert fake_platform.course.title in text
     [(membership, _context, _user)] = memberships(app)
     assert membership.role == role
-    assert membership.lti_roles == roles
+    assert membership.lti_roles == canonical_roles(roles)  # full LIS URIs, each once, sorted
 
 
 @pytest.mark.parametrize("user_key", ["amelie", "priya"])
@@ -157,7 +158,7 @@ def test_deep_linking_request_launch_is_accepted(
 # Identity and what a launch records -------------------------------------------------------------------
 
 
-def test_context_and_membership_record_the_roles_as_sent_and_the_tool_role(
+def test_context_and_membership_record_the_roles_in_canonical_form_and_the_tool_role(
     app: Flask, client: FlaskClient, fake_platform: FakePlatform
 ) -> None:
     for user_key in ("amelie", "priya"):
@@ -169,7 +170,7 @@ def test_context_and_membership_record_the_roles_as_sent_and_the_tool_role(
         member = fake_platform.member(user_key)
         membership, context = rows[member.sub]
         assert membership.role == role
-        assert membership.lti_roles == list(member.roles)
+        assert membership.lti_roles == canonical_roles(member.roles)
         assert (context.context_id, context.title, context.label) == (
             course.id,
             course.title,

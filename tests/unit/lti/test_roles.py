@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from lti_tool.lti.roles import ParsedRole, ToolRole, parse_role, tool_role
+from lti_tool.lti.roles import (
+    ParsedRole,
+    ToolRole,
+    canonical_role,
+    canonical_roles,
+    parse_role,
+    tool_role,
+)
 
 LIS = "http://purl.imsglobal.org/vocab/lis/v2/"
 MEMBERSHIP = LIS + "membership#"
@@ -97,3 +104,28 @@ def test_unknown_or_no_roles_are_learner(roles: list[str]) -> None:
 
 def test_roles_can_be_any_iterable() -> None:
     assert tool_role(iter(["Instructor"])) is ToolRole.FACILITATOR
+
+
+@pytest.mark.parametrize(
+    ("sent", "stored"),
+    [
+        ("Instructor", "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"),
+        (
+            "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner",
+            "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner",
+        ),
+        (
+            "urn:lti:role:ims/lis/Instructor/TeachingAssistant",
+            "http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant",
+        ),
+        ("https://example.org/roles#Custom", "https://example.org/roles#Custom"),
+    ],
+)
+def test_roles_are_stored_in_one_canonical_form(sent: str, stored: str) -> None:
+    assert canonical_role(sent) == stored
+
+
+def test_canonical_roles_are_each_once_and_in_a_stable_order() -> None:
+    moodle_nrps = ["Learner", "Learner"]
+    launch = ["http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"]
+    assert canonical_roles(moodle_nrps) == canonical_roles(launch) == launch
