@@ -89,11 +89,14 @@ def fresh_database(kind: str, workdir: Path, postgres_url: str | None = None) ->
     try:
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
+        # Said on stderr, so an interrupted run leaves no database nobody knows about.
+        print(f"created PostgreSQL database {name} (dropped at the end)", file=sys.stderr)
         try:
             yield server.set(database=name).render_as_string(hide_password=False)
         finally:
             with admin.connect() as connection:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            print(f"dropped PostgreSQL database {name}", file=sys.stderr)
     finally:
         admin.dispose()
 

@@ -32,7 +32,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         "lti_tool",
         template_folder=str(paths.TEMPLATES_DIR),
         instance_relative_config=True,
-        instance_path=overrides.pop("INSTANCE_PATH", None),
+        # The instance folder (keys, the SQLite file, uploads): the repository's `instance/`
+        # unless LTI_TOOL_INSTANCE_PATH (an absolute path) says where.
+        instance_path=overrides.pop("INSTANCE_PATH", None)
+        or os.environ.get("LTI_TOOL_INSTANCE_PATH")
+        or None,
     )
     _load_config(app, env_name, overrides)
     _check_config(app)
@@ -125,7 +129,8 @@ def _check_config(app: Flask) -> None:
     if missing:
         raise ConfigurationError(
             "Production configuration is missing " + " and ".join(missing) + ". Set them in the "
-            "environment (see README.md, 'Deploying')."
+            "environment (see README.md, 'Deploying'), or try the tool locally with "
+            "LTI_TOOL_ENV=development."
         )
     if app.config.get("DEV_PLATFORM"):
         raise ConfigurationError(
@@ -165,10 +170,12 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(rosters)
 
     from lti_tool.grades import listeners as grade_listeners
+    from lti_tool.learning_modules import listeners as module_listeners
     from lti_tool.mentoring_web import listeners as web_listeners
     from lti_tool.rosters import listeners as roster_listeners
 
     web_listeners.connect()
+    module_listeners.connect()
     grade_listeners.init_app(app)
     roster_listeners.init_app(app)
     app.cli.add_command(grades_cli)

@@ -1,12 +1,15 @@
 """Shared fixtures: an app per test on a clean schema, its client and CLI runner.
 
-The database is SQLite in memory unless DATABASE_URL points elsewhere (CI runs the suite again on
-PostgreSQL). REDIS_URL, when set, puts launch state in Redis instead of the database.
+The database is a SQLite file in the test's temporary folder unless DATABASE_URL points elsewhere
+(CI runs the suite again on PostgreSQL). REDIS_URL, when set, puts launch state in Redis instead of
+the database. Every app gets an instance folder of its own under a temporary folder, and the run
+fails if it wrote any file into the checkout.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 
@@ -14,7 +17,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
-from lti_tool import create_app
+from lti_tool import create_app, paths
 from lti_tool.extensions import db
 from tests.fake_platform import fake_platform  # noqa: F401 - fixture
 
@@ -29,7 +32,30 @@ def make_app(overrides: dict | None = None) -> Flask:
         "REDIS_KEY_PREFIX": REDIS_PREFIX,
     }
     settings.update(overrides or {})
+    if not settings.get("INSTANCE_PATH"):  # never the repository's own instance folder
+        settings["INSTANCE_PATH"] = tempfile.mkdtemp(prefix="mentoring-web-instance-")
     return create_app(settings)
+
+
+def _files_outside_temporary_folders() -> dict[str, float]:
+    """Files a test run could leave in the checkout (not the venv, caches or compiled catalogues)."""
+    root = paths.PROJECT_ROOT
+    found = {}
+    for folder in (root, root / "instance", root / "lti_tool", root / "tests", root / "bench"):
+        if folder.is_dir():
+            for path in folder.iterdir():
+                if path.is_file():
+                    found[str(path)] = path.stat().st_mtime
+    return found
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _the_suite_writes_nothing_outside_temporary_folders() -> Iterator[None]:
+    before = _files_outside_temporary_folders()
+    yield
+    after = _files_outside_temporary_folders()
+    changed = sorted(p for p in after.keys() | before.keys() if before.get(p) != after.get(p))
+    assert not changed, f"the test run wrote files in the checkout: {changed}"
 
 
 @pytest.fixture

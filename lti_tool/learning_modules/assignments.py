@@ -105,6 +105,33 @@ def assign(
     return row
 
 
+def note_linked(
+    session: Session, context_pk: int, catalogue: Catalogue, slugs: list[str]
+) -> list[str]:
+    """Count modules placed in the course by deep linking as assigned (optional, no due date),
+    unless a facilitator already set their terms. Returns the slugs newly noted.
+
+    A module the LMS links to is one the course asks learners to do: without this, progress at a
+    glance said "No mini-modules are assigned" while learners completed a linked one.
+    """
+    wanted = [slug for slug in dict.fromkeys(slugs) if catalogue.get(slug) is not None]
+    if not wanted:
+        return []
+    known = set(
+        session.scalars(
+            select(ModuleAssignment.module_slug).where(
+                ModuleAssignment.context_id == context_pk,
+                ModuleAssignment.module_slug.in_(wanted),
+            )
+        )
+    )
+    added = [slug for slug in wanted if slug not in known]
+    for slug in added:
+        session.add(ModuleAssignment(context_id=context_pk, module_slug=slug, required=False))
+    session.flush()
+    return added
+
+
 def assign_pathway(
     session: Session,
     launch: LaunchContext,

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 
 from lti_tool.errors import InvalidInputError
 from lti_tool.extensions import db
+from lti_tool.learning_modules.assignments import note_linked
 from lti_tool.learning_modules.catalogue import catalogue_of
 from lti_tool.learning_modules.domain import LINK_MODULE_PARAM, Catalogue, Module
 from lti_tool.lti.binding import current_launch, launch_blueprint, roles_required
@@ -99,6 +100,10 @@ def respond():
     except InvalidInputError as error:  # nothing chosen, or more than the LMS accepts
         db.session.rollback()
         return _picker_page(error=error.message, chosen=frozenset(values)), 422
+    linked = [c.custom[LINK_MODULE_PARAM] for c in choices if LINK_MODULE_PARAM in c.custom]
+    if launch.context_pk is not None:
+        note_linked(db.session, launch.context_pk, catalogue, linked)
+    db.session.commit()
     allow_form_action(origin_of(settings.return_url))  # CSP form-action: the LMS's return URL
     return render_template(
         "learning_modules/deep_link_return.html",

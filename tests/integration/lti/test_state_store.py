@@ -59,7 +59,12 @@ def test_database_store_is_shared_between_app_instances(app):
     with app.app_context():
         DatabaseStateStore(lambda: db.session).set("login:shared", {"nonce": "x"}, 60)
         db.session.commit()
-    other = make_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    other = make_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "INSTANCE_PATH": app.instance_path,
+        }
+    )
     with other.app_context():
         assert DatabaseStateStore(lambda: db.session).pop("login:shared") == {"nonce": "x"}
         db.session.commit()
