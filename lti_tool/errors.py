@@ -70,8 +70,8 @@ def typed_text() -> list[str]:
     A launch that expired, a lost session cookie (no CSRF token then) or a failure on our side must
     not swallow a reflection written over half an hour. Nothing of it is stored or logged.
     """
-    if request.method != "POST":
-        return []
+    if request.method != "POST" or not request.path.startswith("/l/"):
+        return []  # only the pages of a launch have forms people write in (not the LTI flow)
     try:
         form = request.form
     except Exception:  # a body too large or unreadable: nothing to give back

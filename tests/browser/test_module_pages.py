@@ -80,3 +80,32 @@ def test_the_player_reflection_form_and_facilitator_pages_are_accessible(served_
     tool.get_by_role("heading", level=1).wait_for()
     assert_no_violations(tool)
     context.close()
+
+
+def test_leaving_a_reflection_page_with_unsaved_text_asks_first(served_tool, browser):  # noqa: F811
+    context, tool, base = _launch(browser, served_tool, "priya")
+    tool.goto(base + "modules/scaling-questions?section=reflection")
+    answers = tool.locator("textarea")
+    assert answers.count() == 2
+    dialogs: list[str] = []
+    tool.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+
+    tool.close(run_before_unload=True)  # nothing typed yet: leaves without asking
+    assert dialogs == []
+
+    tool = context.new_page()
+    tool.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    tool.goto(base + "modules/scaling-questions?section=reflection")
+    tool.locator("textarea").nth(1).fill("Half-written second answer")
+    assert tool.evaluate("document.documentElement.dataset.unsaved") == "true"
+    tool.close(run_before_unload=True)
+    tool.wait_for_timeout(500)  # the dialog is raised asynchronously
+    assert dialogs == ["beforeunload"]  # dismissed: the page stays, with its text
+
+    # Saving from the first answer's button keeps the second answer too.
+    tool.locator("textarea").nth(0).fill("First answer")
+    tool.get_by_role("button", name="Save drafts").first.click()
+    tool.get_by_text("Your drafts were saved.").wait_for()
+    assert tool.locator("textarea").nth(1).input_value() == "Half-written second answer"
+    assert tool.evaluate("document.documentElement.dataset.unsaved") is None
+    context.close()
