@@ -57,7 +57,7 @@ def test_french_for_a_french_canadian_browser(client: FlaskClient) -> None:
     assert '<html lang="fr">' in page
     assert "Passer au contenu principal" in page
     assert "<title>À propos de cet outil · Réseau de mentorat</title>" in page
-    assert "Pour l\u2019administration du LMS"  # typographic apostrophe in page
+    assert "Pour l\u2019administration du LMS" in page  # with the typographic apostrophe
     assert "Skip to main content" not in page
 
 
