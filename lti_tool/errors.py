@@ -10,6 +10,7 @@ import logging
 
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -49,6 +50,23 @@ class InvalidInputError(DomainError):
 class ForbiddenError(DomainError):
     status = 403
     code = "forbidden"
+
+
+class NoCourseError(ForbiddenError):
+    """A page that belongs to a course, opened from a launch outside any course (the one way to
+    say it: see `lti.launch.LaunchContext.require_course`)."""
+
+    code = "no-course"
+
+    def __init__(self) -> None:
+        super().__init__(
+            str(
+                _l(
+                    "This page belongs to a course: open the tool from a course in your LMS, "
+                    "not from its administration pages."
+                )
+            )
+        )
 
 
 def _wants_json() -> bool:

@@ -77,11 +77,7 @@ class _Scope:
 
 
 def _course(launch: LaunchContext) -> int:
-    if launch.context_pk is None:
-        raise ForbiddenError(
-            _l("Progress belongs to a course: open the tool from a course."), code="no-course"
-        )
-    return launch.context_pk
+    return launch.require_course()
 
 
 def _scope(session: Session, launch: LaunchContext) -> _Scope:

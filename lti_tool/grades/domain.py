@@ -11,10 +11,11 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from lti_tool.learning_modules.domain import COMPLETION_TAG
+
 SCORE_MEDIA_TYPE = "application/vnd.ims.lis.v1.score+json"
 LINEITEM_MEDIA_TYPE = "application/vnd.ims.lis.v2.lineitem+json"
 LINEITEM_CONTAINER_MEDIA_TYPE = "application/vnd.ims.lis.v2.lineitemcontainer+json"
-COMPLETION_TAG = "mentoring-web-completion"
 SCORE_SCOPE_SUFFIX = "/scope/score"
 LINEITEM_SCOPE_SUFFIX = "/scope/lineitem"
 

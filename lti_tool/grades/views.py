@@ -8,7 +8,6 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from lti_tool.db import utcnow
-from lti_tool.errors import NotFoundError
 from lti_tool.extensions import db
 from lti_tool.grades import services
 from lti_tool.lti.binding import current_launch, launch_blueprint, roles_required
@@ -18,10 +17,7 @@ blueprint = launch_blueprint("grades", __name__)
 
 
 def _course_pk() -> int:
-    launch = current_launch()
-    if launch.context_pk is None:
-        raise NotFoundError(_("This launch did not come from a course."))
-    return launch.context_pk
+    return current_launch().require_course()
 
 
 @blueprint.get("/grades/")

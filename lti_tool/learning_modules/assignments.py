@@ -39,11 +39,7 @@ class Choice:
 
 
 def _course(launch: LaunchContext) -> int:
-    if launch.context_pk is None:
-        raise ForbiddenError(
-            _l("Assignments belong to a course: open the tool from a course."), code="no-course"
-        )
-    return launch.context_pk
+    return launch.require_course()
 
 
 def _facilitator_course(launch: LaunchContext) -> int:

@@ -15,7 +15,12 @@ from lti_tool.errors import InvalidInputError
 from lti_tool.extensions import db
 from lti_tool.learning_modules.assignments import note_linked
 from lti_tool.learning_modules.catalogue import catalogue_of
-from lti_tool.learning_modules.domain import LINK_MODULE_PARAM, Catalogue, Module
+from lti_tool.learning_modules.domain import (
+    COMPLETION_TAG,
+    LINK_MODULE_PARAM,
+    Catalogue,
+    Module,
+)
 from lti_tool.lti.binding import current_launch, launch_blueprint, roles_required
 from lti_tool.lti.deep_linking import (
     LineItem,
@@ -30,7 +35,6 @@ blueprint = launch_blueprint("deep_link", __name__)
 
 WEB_CHOICE = "web"
 MODULE_PREFIX = "module:"
-COMPLETION_TAG = "mentoring-web-completion"
 
 
 def _groups(catalogue: Catalogue) -> list[tuple[str, tuple[Module, ...]]]:

@@ -14,6 +14,9 @@ INTERPRETATION = "interpretation"  # written from related material; a board shou
 # The custom parameter a deep-linked module's link carries (`module=<slug>`): the course home opens
 # that module, and the gradebook knows the link's column is that module's.
 LINK_MODULE_PARAM = "module"
+# The tag of every gradebook column the tool makes for a module (its deep link, or grades when it
+# creates one): the one place it is written.
+COMPLETION_TAG = "mentoring-web-completion"
 
 
 def N_(text: str) -> str:  # noqa: N802 - the gettext "no-op" marker convention

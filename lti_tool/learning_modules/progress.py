@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from lti_tool.db import utcnow
-from lti_tool.errors import DomainError, ForbiddenError, NotFoundError
+from lti_tool.errors import DomainError, NotFoundError
 from lti_tool.learning_modules import events
 from lti_tool.learning_modules.domain import Module
 from lti_tool.learning_modules.domain_progress import (
@@ -91,12 +91,7 @@ class ModuleState:
 
 
 def require_course(launch: LaunchContext) -> int:
-    if launch.context_pk is None:
-        raise ForbiddenError(
-            _l("Progress in a mini-module belongs to a course: open the tool from a course."),
-            code="no-course",
-        )
-    return launch.context_pk
+    return launch.require_course()
 
 
 def sanitise_answer(text: str) -> str:

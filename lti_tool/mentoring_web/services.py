@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from lti_tool.errors import ConflictError, ForbiddenError, NotFoundError
+from lti_tool.errors import ConflictError, NotFoundError
 from lti_tool.limits import limit
 from lti_tool.lti.launch import LaunchContext
 from lti_tool.lti.mentors import mentors_of
@@ -53,11 +53,7 @@ STRAND_FIELDS = (
 
 
 def require_course(launch: LaunchContext) -> int:
-    if launch.context_pk is None:
-        raise ForbiddenError(
-            _l("A mentoring web belongs to a course: open the tool from a course.")
-        )
-    return launch.context_pk
+    return launch.require_course()
 
 
 def find_own_web(session: Session, launch: LaunchContext) -> WebOwner | None:

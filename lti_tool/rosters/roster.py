@@ -48,11 +48,10 @@ class RosterPage:
 
 
 def require_facilitator_course(launch: LaunchContext) -> int:
-    if launch.context_pk is None:
-        raise ForbiddenError(_l("The roster belongs to a course: open the tool from a course."))
+    course = launch.require_course()
     if not launch.is_facilitator:
         raise ForbiddenError(_l("Only this course's facilitators can see its roster."))
-    return launch.context_pk
+    return course
 
 
 def roster_page(

@@ -28,7 +28,6 @@ SHARE_CHOICES = {"yes": True, "no": False}
 
 @blueprint.post("/web/sharing")
 def set_sharing():
-    _require_csrf()
     shared = SHARE_CHOICES.get(request.form.get("share", ""))
     audience = request.form.get("audience", services.FACILITATORS)
     if shared is None or audience not in (services.FACILITATORS, services.MENTORS):
@@ -110,7 +109,6 @@ def copy_list():
 
 @blueprint.post("/web/copy/<int:owner_id>")
 def copy_web(owner_id: int):
-    _require_csrf()
     copied = services.copy_web(db.session, current_launch(), owner_id)
     db.session.commit()
     return redirect(url_for("web.copy_list", copied=copied, source=owner_id), code=303)
@@ -119,8 +117,3 @@ def copy_web(owner_id: int):
 def _int_arg(name: str) -> int | None:
     value = request.args.get(name, "")
     return int(value) if value.isdigit() else None
-
-
-def _require_csrf() -> None:
-    if not ConfirmForm().validate_on_submit():
-        raise InvalidInputError(_("The form has expired. Go back, reload the page and try again."))

@@ -7,12 +7,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from lti_tool.db import utcnow
-from lti_tool.errors import InvalidInputError, NotFoundError
+from lti_tool.errors import NotFoundError
 from lti_tool.extensions import db
 from lti_tool.lti.binding import current_launch
 from lti_tool.mentoring_web import domain, presenter, services, snapshots
 from lti_tool.mentoring_web.facts import CentreCard, WebFacts
-from lti_tool.mentoring_web.forms import ConfirmForm
 from lti_tool.mentoring_web.models import WebOwner
 from lti_tool.mentoring_web.views import blueprint
 
@@ -45,7 +44,6 @@ def snapshot_helpers() -> dict[str, object]:
 
 @blueprint.post("/web/snapshots")
 def take_snapshot():
-    require_csrf()
     launch = current_launch()
     owner = services.own_web(db.session, launch)
     snapshots.take_snapshot(db.session, owner, snapshots.REQUESTED, presenter.today())
@@ -95,11 +93,6 @@ def my_web() -> tuple[WebOwner | None, WebFacts]:
     if owner is None:
         return None, WebFacts(centre=CentreCard(display_name=launch.display_name or ""))
     return owner, services.web_facts(owner, launch.display_name or "")
-
-
-def require_csrf() -> None:
-    if not ConfirmForm().validate_on_submit():
-        raise InvalidInputError(_("The form has expired. Go back, reload the page and try again."))
 
 
 def _snapshot_id(raw: str | None) -> int | None:
