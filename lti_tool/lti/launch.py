@@ -103,7 +103,6 @@ def _url(value: Any) -> str | None:
 @dataclass(frozen=True)
 class LaunchContext:
     launch_id: str
-    service_launch_id: str  # pylti1p3's cache key, for AGS/NRPS via MessageLaunch.from_cache
     issuer: str
     client_id: str
     deployment_id: str
@@ -160,6 +159,7 @@ class LaunchContext:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> LaunchContext:
         data = dict(data)
+        data.pop("service_launch_id", None)  # written by releases before this one; never read
         data["role"] = ToolRole(data["role"])
         data["lti_roles"] = tuple(data.get("lti_roles", ()))
         data["mentee_subs"] = tuple(data.get("mentee_subs", ()))

@@ -76,7 +76,6 @@ def start_launch_session(
     store: StateStore,
     claims: LaunchClaims,
     *,
-    service_launch_id: str,
     platform: Platform,
     deployment: Deployment,
     user: User,
@@ -86,7 +85,6 @@ def start_launch_session(
     """Store the launch under a fresh random id; pages carry that id in their URL."""
     launch = LaunchContext(
         launch_id=secrets.token_urlsafe(24),
-        service_launch_id=service_launch_id,
         issuer=claims.issuer,
         client_id=claims.client_id,
         deployment_id=claims.deployment_id,

@@ -357,10 +357,8 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         return self
 
     def save_launch_data(self) -> ToolMessageLaunch:
-        """Keep the verified body for later service calls (AGS, NRPS); no "state valid" mark."""
-        self._store.set(
-            "launch-body:" + self._launch_id, self._jwt["body"], self._policy.launch_seconds
-        )
+        """Nothing to keep: pylti1p3 caches the body for `MessageLaunch.from_cache`, which this
+        tool never uses (its services read the LaunchContext stored by `start_launch_session`)."""
         return self
 
     def verified_body(self) -> dict[str, Any]:

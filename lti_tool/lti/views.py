@@ -120,7 +120,6 @@ def launch():
     launch = start_launch_session(
         store,
         claims,
-        service_launch_id=message_launch.get_launch_id(),
         platform=message_launch.platform,
         deployment=message_launch.deployment,
         user=user,

@@ -187,7 +187,6 @@ def test_the_service_refuses_when_the_lms_accepts_no_links(app: Flask) -> None:
     """The launch already refuses such a request; the service checks again on its own."""
     launch = LaunchContext(
         launch_id="l",
-        service_launch_id="s",
         issuer="https://lms.example.org",
         client_id="c",
         deployment_id="d",

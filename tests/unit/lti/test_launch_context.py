@@ -84,7 +84,6 @@ def test_launch_context_round_trips_through_json() -> None:
     )
     launch = LaunchContext(
         launch_id="L",
-        service_launch_id="S",
         issuer=claims.issuer,
         client_id=claims.client_id,
         deployment_id=claims.deployment_id,
@@ -100,6 +99,8 @@ def test_launch_context_round_trips_through_json() -> None:
     )
     restored = LaunchContext.from_json(json.loads(json.dumps(launch.to_json())))
     assert restored == launch
+    # A launch stored by the release before, with its unread pylti1p3 cache key, still loads.
+    assert LaunchContext.from_json({**launch.to_json(), "service_launch_id": "old"}) == launch
     assert restored.role is ToolRole.FACILITATOR
     assert restored.has_ags
     assert not restored.has_nrps
