@@ -49,7 +49,7 @@ DEV_PLATFORM = False  # the built-in development LMS; only development and test 
 
 LOG_LEVEL = "INFO"
 
-# Anonymous cohort figures (MENTORING-CONTENT §3.4): facilitators see none for a course with fewer
+# Anonymous cohort figures: facilitators see none for a course with fewer
 # learners' webs than this, and any figure counting fewer learners than this shows "fewer than k".
 # Boards may raise it (e.g. LTI_TOOL_COHORT_MIN_GROUP_SIZE=10); it must be at least 1.
 COHORT_MIN_GROUP_SIZE = 5

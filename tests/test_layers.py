@@ -1,4 +1,4 @@
-"""The dependency rules of CONVENTIONS.md, checked by walking every module's imports.
+"""The project's dependency rules, checked by walking every module's imports.
 
 - Pure modules (each feature's domain and its `domain_*` siblings, the mentoring web's vocabulary
   and facts, and the LTI role and claim parsing) import only the standard library and other pure
@@ -41,7 +41,7 @@ FEATURES = (
     "rosters",
     "course_progress",
 )
-# Which features each feature may import (CONVENTIONS: lti ← learning_modules ← mentoring_web,
+# Which features each feature may import (lti ← learning_modules ← mentoring_web,
 # grades). Upward news travels by signal (learning_modules.events), never by import.
 MAY_IMPORT = {
     "lti": set(),

@@ -1,7 +1,7 @@
 """`flask dev-platform init`: make the tool ready to launch from the development platform.
 
 Idempotent, so it is safe in a setup script: it ensures a tool key, registers the platform and its
-deployment unless they exist, and commits once at the end (CONVENTIONS habit 3).
+deployment unless they exist, and commits once at the end.
 """
 
 from __future__ import annotations

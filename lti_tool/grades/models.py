@@ -1,7 +1,7 @@
 """The grade outbox: one row per (platform, course, learner, module), delivered to the LMS with retries.
 
 A score is written here in the request that earned it, and only then sent, so a gradebook that is
-down, or a learner who has closed the tab, loses nothing (LTI-NOTES "durable grade pipeline").
+down, or a learner who has closed the tab, loses nothing.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """What a mini-module is, and how the 24 modules fit into pathways and the web-building steps.
 
 Pure (standard library only): the `Module` and `Catalogue` values the pages show, the facilitator
-pathways and the seven web-building steps of MENTORING-CONTENT §2. Checking a module file and the
+pathways and the seven web-building steps of the learning design. Checking a module file and the
 whole set lives in `domain_validation`; reading the files and sanitising the HTML in `catalogue.py`.
 """
 
@@ -24,7 +24,7 @@ def N_(text: str) -> str:  # noqa: N802 - the gettext "no-op" marker convention
     return text
 
 
-# The seven web-building steps that modules connect to (MENTORING-CONTENT §2).
+# The seven web-building steps that modules connect to.
 WEB_STEPS: dict[int, str] = {
     1: N_("Centre card: look in the mirror"),
     2: N_("Name your current strands"),

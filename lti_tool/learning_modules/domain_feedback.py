@@ -1,4 +1,4 @@
-"""Rules for a facilitator's feedback on a reflection (M14, MENTORING-CONTENT §3.3).
+"""Rules for a facilitator's feedback on a reflection.
 
 Pure (standard library only). A feedback names a strength noticed and offers at least one of an
 open question or a next step; each part has a length limit. Directive phrasing ("you should")

@@ -2,7 +2,7 @@
 
 Brightspace rotates its keys about hourly, so a plain TTL cache breaks launches until it expires.
 A refetch on a kid miss fixes that, and is rate-limited per key-set URL so that a stream of tokens
-with invented kids cannot turn the tool into a fetch amplifier (LTI-NOTES §f, "JWKS rotation").
+with invented kids cannot turn the tool into a fetch amplifier.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Where short-lived launch state lives: the database, or Redis when `REDIS_URL` is set.
 
 Never process memory: with two gunicorn workers (or two hosts) the login, the launch and the pages
-after it may each be served by a different process (LTI-NOTES: SimpleCache gave 11/30 launches).
+after it may each be served by a different process (a per-process cache once let 11 of 30 launches through).
 
 The database store writes through the request's SQLAlchemy session, so a launch that fails later
 rolls back its state writes with everything else (the `_committed` operations use a transaction of

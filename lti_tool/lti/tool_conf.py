@@ -2,7 +2,7 @@
 
 Every issuer is treated as "many client_ids" (Canvas shares one issuer across schools), and the
 relation dict is per instance: pylti1p3 keeps it on the class, so two ToolConfs would otherwise
-change each other's behaviour (LTI-NOTES error #15).
+change each other's behaviour (a known pylti1p3 pitfall).
 """
 
 from __future__ import annotations

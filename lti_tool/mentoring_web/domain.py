@@ -1,6 +1,6 @@
 """The pure rules of a mentoring web, in one import: `from lti_tool.mentoring_web import domain`.
 
-Each rule lives in a small sibling module (CONVENTIONS habit 6), all pure — standard library,
+Each rule lives in a small sibling module, all pure — standard library,
 `vocabulary` and `facts` only — so every rule is unit-tested from literals:
 
 - domain_validation: strand and centre-card form values → facts or field errors; name warnings

@@ -1,4 +1,4 @@
-"""Anonymous cohort figures (MENTORING-CONTENT §3.4): web patterns across learners, never a person.
+"""Anonymous cohort figures: web patterns across learners, never a person.
 
 Pure. The output holds only counts, shares and vocabulary values: no names, labels or free text
 can reach it because nothing textual is copied from a web. Small cells are suppressed:

@@ -1,4 +1,4 @@
-"""How a cohort's webs changed since the first snapshot (MENTORING-CONTENT §3.4 "Trends").
+"""How a cohort's webs changed since the first snapshot.
 
 Pure. For every learner who has a snapshot, the service pairs the score of their earliest one
 (or their earliest on or after a chosen date: "September vs. now") with the score of their web

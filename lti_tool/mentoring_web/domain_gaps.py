@@ -2,7 +2,7 @@
 
 Pure. A first web is meant to be incomplete ("gaps are information, not failure", M01), so every
 message asks a question or offers an idea; none names a deficit. Prompts are ordered by how much
-they are likely to help, following the evidence in MENTORING-CONTENT: the number of supports
+they are likely to help, following the evidence of the induction research: the number of supports
 (NTIP 5-7), then well-being and observation with a debrief (the design most linked to growth),
 then reach across roles, models and sites, then mutuality and reflection on strength.
 """

@@ -1,4 +1,4 @@
-"""The Web Strength score (MENTORING-CONTENT §1.7): which strands count, and how much.
+"""The Web Strength score: which strands count, and how much.
 
 Pure: facts in, a `WebScore` out. Every component is capped so that listing more names stops
 helping after a point; frequency is never scored, it only decides whether a strand is active

@@ -105,8 +105,8 @@ def template_helpers() -> dict[str, object]:
 def without_private_words(web: WebFacts) -> WebFacts:
     """What a facilitator sees of a shared web: roles, models, supports and strength.
 
-    Never the labels and notes the owner wrote: they may name colleagues who never consented
-    (MENTORING-CONTENT §3.6), so a shared strand is named by its supporter's role instead.
+    Never the labels and notes the owner wrote: they may name colleagues who never consented,
+    so a shared strand is named by its supporter's role instead.
     """
     strands = tuple(
         replace(

@@ -1,4 +1,4 @@
-"""What facilitators may see of the webs in their course (MENTORING-CONTENT §3.4, issue 4 point 7).
+"""What facilitators may see of the webs in their course.
 
 A web is private to its owner. A facilitator sees one person's web only while that person shares
 it with the course's facilitators, and otherwise only the anonymous cohort figures of

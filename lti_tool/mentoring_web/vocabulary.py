@@ -1,4 +1,4 @@
-"""The words of a mentoring web (MENTORING-CONTENT §1.3-1.6): roles, families, models, supports.
+"""The words of a mentoring web: roles, families, models, supports.
 
 Pure: values and their English labels, marked with `N_` so Babel extracts them; the views translate
 them at render time. Values are stable identifiers stored in the database; labels may change.

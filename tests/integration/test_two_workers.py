@@ -2,7 +2,7 @@
 
 Launch state must live in a shared store (the database, or Redis when REDIS_URL is set): with two
 workers the login, the launch and the first page may each be served by a different process
-(LTI-NOTES: a per-process SimpleCache gave 11/30). The setup is `bench/harness.py`'s, shared with
+(a per-process cache once let 11 of 30 launches through). The setup is `bench/harness.py`'s, shared with
 `python -m bench.launches`; the gunicorn access log records each request's worker pid.
 """
 

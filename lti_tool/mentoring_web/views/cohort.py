@@ -1,4 +1,4 @@
-"""Cohort web insights for facilitators (MENTORING-CONTENT §3.4-3.5, issue 5 point 3).
+"""Cohort web insights for facilitators.
 
 - `GET /web/cohort`: anonymous figures of the course's learners today, each table with its chart,
   and the change since each learner's first snapshot (`?since=YYYY-MM-DD`: the first snapshot on

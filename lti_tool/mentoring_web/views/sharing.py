@@ -70,7 +70,7 @@ def shared_web(owner_id: int):
 
 def _read_only_web(shared: sharing.SharedWeb, *, for_mentor: bool):
     """A web someone shares, as facilitators and mentors see it: roles, never the words the
-    owner wrote about the people on their strands (MENTORING-CONTENT §3.6)."""
+    owner wrote about the people on their strands."""
     visible = presenter.without_private_words(shared.web)
     return render_template(
         "mentoring_web/shared_web.html",

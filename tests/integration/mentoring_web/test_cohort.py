@@ -1,4 +1,4 @@
-"""Anonymous cohort figures for facilitators (MENTORING-CONTENT §3.4, issue 4 point 7).
+"""Anonymous cohort figures for facilitators.
 
 Figures come from every learner's web in the course as it stands today. None are shown below the
 board's k (COHORT_MIN_GROUP_SIZE, default 5); above it, a figure counting fewer than k learners
