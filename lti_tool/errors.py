@@ -7,6 +7,7 @@ translated page with the right 4xx status. Nothing is written: the request's tra
 from __future__ import annotations
 
 import logging
+from typing import Protocol
 
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
@@ -54,7 +55,7 @@ class ForbiddenError(DomainError):
 
 class NoCourseError(ForbiddenError):
     """A page that belongs to a course, opened from a launch outside any course (the one way to
-    say it: see `lti.launch.LaunchContext.require_course`)."""
+    say it: `require_course`)."""
 
     code = "no-course"
 
@@ -67,6 +68,18 @@ class NoCourseError(ForbiddenError):
                 )
             )
         )
+
+
+class _HasCourse(Protocol):
+    context_pk: int | None
+
+
+def require_course(launch: _HasCourse) -> int:
+    """The launch's course row id; NoCourseError (403, "no-course") for a launch from outside any
+    course. Every course-bound service asks through here."""
+    if launch.context_pk is None:
+        raise NoCourseError()
+    return launch.context_pk
 
 
 def _wants_json() -> bool:

@@ -26,6 +26,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Row, Select, and_, func, select, union_all
 from sqlalchemy.orm import Session
 
+from lti_tool import errors
 from lti_tool.course_progress.domain import (
     NO_FEEDBACK,
     Column,
@@ -77,7 +78,7 @@ class _Scope:
 
 
 def _course(launch: LaunchContext) -> int:
-    return launch.require_course()
+    return errors.require_course(launch)
 
 
 def _scope(session: Session, launch: LaunchContext) -> _Scope:

@@ -7,6 +7,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 
+from lti_tool import errors
 from lti_tool.db import utcnow
 from lti_tool.extensions import db
 from lti_tool.grades import services
@@ -17,7 +18,7 @@ blueprint = launch_blueprint("grades", __name__)
 
 
 def _course_pk() -> int:
-    return current_launch().require_course()
+    return errors.require_course(current_launch())
 
 
 @blueprint.get("/grades/")

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from lti_tool import errors
 from lti_tool.db import utcnow
 from lti_tool.errors import ForbiddenError, NotFoundError
 from lti_tool.learning_modules.domain import Catalogue
@@ -39,7 +40,7 @@ class Choice:
 
 
 def _course(launch: LaunchContext) -> int:
-    return launch.require_course()
+    return errors.require_course(launch)
 
 
 def _facilitator_course(launch: LaunchContext) -> int:

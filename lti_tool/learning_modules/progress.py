@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
+from lti_tool import errors
 from lti_tool.db import utcnow
 from lti_tool.errors import DomainError, NotFoundError
 from lti_tool.learning_modules import events
@@ -91,7 +92,7 @@ class ModuleState:
 
 
 def require_course(launch: LaunchContext) -> int:
-    return launch.require_course()
+    return errors.require_course(launch)
 
 
 def sanitise_answer(text: str) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from lti_tool.errors import NoCourseError
 from lti_tool.lti.names import person_name
 from lti_tool.lti.roles import ToolRole, tool_role
 
@@ -138,12 +137,6 @@ class LaunchContext:
     @property
     def is_facilitator(self) -> bool:
         return self.role is ToolRole.FACILITATOR
-
-    def require_course(self) -> int:
-        """The course's row id; NoCourseError (403) for a launch from outside any course."""
-        if self.context_pk is None:
-            raise NoCourseError()
-        return self.context_pk
 
     @property
     def is_deep_linking(self) -> bool:

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from lti_tool import errors
 from lti_tool.errors import ConflictError, NotFoundError
 from lti_tool.limits import limit
 from lti_tool.lti.launch import LaunchContext
@@ -53,7 +54,7 @@ STRAND_FIELDS = (
 
 
 def require_course(launch: LaunchContext) -> int:
-    return launch.require_course()
+    return errors.require_course(launch)
 
 
 def find_own_web(session: Session, launch: LaunchContext) -> WebOwner | None:

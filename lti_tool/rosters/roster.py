@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lti_tool import errors
 from lti_tool.errors import ForbiddenError
 from lti_tool.lti.launch import LaunchContext
 from lti_tool.lti.models import MEMBER_ACTIVE, MEMBER_STATUSES, Membership, User
@@ -48,7 +49,7 @@ class RosterPage:
 
 
 def require_facilitator_course(launch: LaunchContext) -> int:
-    course = launch.require_course()
+    course = errors.require_course(launch)
     if not launch.is_facilitator:
         raise ForbiddenError(_l("Only this course's facilitators can see its roster."))
     return course
