@@ -14,12 +14,13 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from lti_tool import create_app, paths
 from lti_tool.extensions import db
-from tests.fake_platform import fake_platform  # noqa: F401 - fixture
+from tests.fake_platform import fake_platform, platform_key  # noqa: F401 - fixture
 
 # Each test run has its own Redis namespace, so runs sharing one Redis never wipe each other's keys.
 REDIS_PREFIX = f"mentoring-web-test-{uuid.uuid4().hex[:8]}:"
@@ -56,6 +57,34 @@ def _the_suite_writes_nothing_outside_temporary_folders() -> Iterator[None]:
     after = _files_outside_temporary_folders()
     changed = sorted(p for p in after.keys() | before.keys() if before.get(p) != after.get(p))
     assert not changed, f"the test run wrote files in the checkout: {changed}"
+
+
+_generate_rsa_key = rsa.generate_private_key
+_RSA_KEYS: dict[tuple[int, int], list[rsa.RSAPrivateKey]] = {}
+
+
+@pytest.fixture(autouse=True)
+def _rsa_keys_made_once_per_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Real RSA keys, generated once per test session and handed out again to each test.
+
+    Generating a 2048-bit key takes about 80 ms, and every app made two (the tool's, and the
+    development platform's in its fresh instance folder). Within one test each call still gets a
+    different key, so rotation and "another key" cases are real; a key never serves two tests'
+    databases at once because each test has its own.
+    """
+    platform_key()  # the session's platform key is made by the real generator, never pooled
+    handed_out: dict[tuple[int, int], int] = {}
+
+    def pooled(public_exponent: int, key_size: int, backend: object = None) -> rsa.RSAPrivateKey:
+        kind = (public_exponent, key_size)
+        pool = _RSA_KEYS.setdefault(kind, [])
+        index = handed_out.get(kind, 0)
+        handed_out[kind] = index + 1
+        while len(pool) <= index:
+            pool.append(_generate_rsa_key(public_exponent=public_exponent, key_size=key_size))
+        return pool[index]
+
+    monkeypatch.setattr(rsa, "generate_private_key", pooled)
 
 
 @pytest.fixture

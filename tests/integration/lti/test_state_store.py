@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import threading
 import time
+from datetime import timedelta
 
 import pytest
 
+from lti_tool.db import utcnow
 from lti_tool.extensions import db
 from lti_tool.lti.state_store import DatabaseStateStore, RedisStateStore
 from tests.conftest import REDIS_PREFIX, make_app
@@ -47,9 +49,18 @@ def test_set_overwrites(store):
     assert store.get("k") == "second"
 
 
-def test_expired_values_are_gone(store):
+def _two_seconds_later(store, monkeypatch) -> None:
+    """The database store reads the clock (moved on, no sleep); Redis expires keys itself."""
+    if isinstance(store, RedisStateStore):
+        time.sleep(1.1)
+        return
+    moved = utcnow() + timedelta(seconds=2)
+    monkeypatch.setattr("lti_tool.lti.state_store.utcnow", lambda: moved)
+
+
+def test_expired_values_are_gone(store, monkeypatch):
     store.set("short", "soon gone", 1)
-    time.sleep(1.1)
+    _two_seconds_later(store, monkeypatch)
     assert store.get("short") is None
     assert store.pop("short") is None
 
@@ -94,11 +105,11 @@ def test_database_pop_is_atomic_under_a_race(app):
     assert sorted(map(repr, results)) == sorted([repr({"nonce": "r"}), repr(None)])
 
 
-def test_purge_expired(app):
+def test_purge_expired(app, monkeypatch):
     with app.app_context():
         store = DatabaseStateStore(lambda: db.session)
         store.set("old", 1, 1)
         store.set("fresh", 2, 600)
-        time.sleep(1.1)
+        _two_seconds_later(store, monkeypatch)
         assert store.purge_expired() == 1
         assert store.get("fresh") == 2
