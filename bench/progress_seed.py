@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from lti_tool.learning_modules.domain import Catalogue
+from lti_tool.learning_modules.domain.modules import Catalogue
 from lti_tool.learning_modules.models import (
     Feedback,
     ModuleAssignment,

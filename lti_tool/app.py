@@ -146,11 +146,7 @@ def _register_blueprints(app: Flask) -> None:
     from lti_tool.home.views import blueprint as home
     from lti_tool.home.views import course
     from lti_tool.learning_modules.cli import files_cli
-    from lti_tool.learning_modules.deep_link_views import blueprint as deep_link
-    from lti_tool.learning_modules.mentee_views import blueprint as mentee_reflections
-    from lti_tool.learning_modules.review_views import blueprint as module_review
-    from lti_tool.learning_modules.views import blueprint as modules
-    from lti_tool.learning_modules.views_assignment import blueprint as assignments
+    from lti_tool.learning_modules.views import blueprint as learning_modules
     from lti_tool.lti.views import blueprint as lti
     from lti_tool.mentoring_web.views import blueprint as mentoring_web
     from lti_tool.rosters.cli import rosters_cli
@@ -159,11 +155,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(lti)
     app.register_blueprint(home)
     app.register_blueprint(course)
-    app.register_blueprint(modules)
-    app.register_blueprint(assignments)
-    app.register_blueprint(deep_link)
-    app.register_blueprint(module_review)
-    app.register_blueprint(mentee_reflections)
+    app.register_blueprint(learning_modules)
     app.register_blueprint(course_progress)
     app.register_blueprint(mentoring_web)
     app.register_blueprint(grades)

@@ -37,14 +37,14 @@ from lti_tool.course_progress.domain import (
 )
 from lti_tool.db import utcnow
 from lti_tool.errors import ForbiddenError
-from lti_tool.learning_modules import assignments
-from lti_tool.learning_modules.domain import Catalogue
+from lti_tool.learning_modules.domain.modules import Catalogue
 from lti_tool.learning_modules.models import (
     Feedback,
     ModuleProgress,
     Reflection,
     ReflectionVersion,
 )
+from lti_tool.learning_modules.services import assignments
 from lti_tool.lti.launch import LaunchContext
 from lti_tool.lti.mentors import is_mentor, mentee_user_pks
 from lti_tool.lti.models import Context, Membership, User

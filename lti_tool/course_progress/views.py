@@ -32,7 +32,7 @@ from lti_tool.course_progress.domain_csv import CsvWords, csv_bytes, safe_filena
 from lti_tool.course_progress.domain_paging import page_links, paginate
 from lti_tool.db import utcnow
 from lti_tool.extensions import db
-from lti_tool.learning_modules.catalogue import catalogue_of
+from lti_tool.learning_modules.services.catalogue import catalogue_of
 from lti_tool.lti.binding import current_launch, launch_blueprint, roles_required
 from lti_tool.lti.roles import ToolRole
 

@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from sqlalchemy import text
 
 from lti_tool.extensions import db
-from lti_tool.learning_modules.catalogue import catalogue_of
-from lti_tool.learning_modules.domain import LINK_MODULE_PARAM
+from lti_tool.learning_modules.domain.modules import LINK_MODULE_PARAM
+from lti_tool.learning_modules.services.catalogue import catalogue_of
 from lti_tool.lti.binding import current_launch, launch_blueprint
 from lti_tool.lti.launch import LaunchContext
 
@@ -70,7 +70,7 @@ def _deep_link_target(launch: LaunchContext) -> tuple[str | None, str | None]:
     ]
     if module:
         if catalogue_of(current_app).get(module) is not None:
-            return url_for("modules.module", slug=module), None
+            return url_for("learning_modules.module", slug=module), None
         return None, _(
             "The link you followed names a mini-module that does not exist (any more). "
             "Choose one from the mini-modules."

@@ -13,7 +13,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from lti_tool.extensions import db
-from lti_tool.learning_modules import files
+from lti_tool.learning_modules.services import files
 
 files_cli = AppGroup("files", help="Files uploaded with reflections.")
 

@@ -19,7 +19,7 @@ from tests.lti_helpers import page_text
 
 
 def _titles(app: Flask) -> dict[str, str]:
-    from lti_tool.learning_modules.catalogue import catalogue_of
+    from lti_tool.learning_modules.services.catalogue import catalogue_of
 
     with app.app_context():
         catalogue = catalogue_of(app)

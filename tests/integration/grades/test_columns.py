@@ -15,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from lti_tool.devplatform.course import ResourceLink
-from lti_tool.learning_modules.catalogue import CONTENT_DIR, load_catalogue
+from lti_tool.learning_modules.services.catalogue import CONTENT_DIR, load_catalogue
 from tests.fake_platform import HTTP_TIMEOUT, FakePlatform
 from tests.integration.learning_modules.test_player import answer, see_section
 from tests.integration.lti.test_deep_linking import _auto_post, _choose, _picker

@@ -12,9 +12,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from lti_tool.extensions import db
-from lti_tool.learning_modules.catalogue import CONTENT_DIR, load_catalogue
-from lti_tool.learning_modules.domain import PATHWAYS
+from lti_tool.learning_modules.domain.modules import PATHWAYS
 from lti_tool.learning_modules.models import ModuleAssignment
+from lti_tool.learning_modules.services.catalogue import CONTENT_DIR, load_catalogue
 from tests.fake_platform import FakePlatform
 from tests.integration.mentoring_web.my_web_pages import COURSE_B, csrf_token, launch
 from tests.lti_helpers import page_text

@@ -319,7 +319,7 @@ def test_the_sweep_finishes_a_killed_workers_upload_and_removes_orphans(
     import os
     import time
 
-    from lti_tool.learning_modules import files
+    from lti_tool.learning_modules.services import files
 
     base = launch(fake_platform, client, "priya")
     # The worker dies after the commit, before the file takes its stored name.

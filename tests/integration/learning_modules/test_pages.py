@@ -12,13 +12,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from lti_tool.learning_modules.catalogue import (
+from lti_tool.learning_modules.domain.modules import PATHWAYS
+from lti_tool.learning_modules.services.catalogue import (
     CONTENT_DIR,
     EXTENSION_KEY,
     CatalogueError,
     load_catalogue,
 )
-from lti_tool.learning_modules.domain import PATHWAYS
 from tests.conftest import make_app
 from tests.fake_platform import FakePlatform
 from tests.lti_helpers import assert_refused, launch_path, link_href, page_text

@@ -11,8 +11,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from lti_tool.extensions import db
-from lti_tool.learning_modules.catalogue import CONTENT_DIR, load_catalogue
 from lti_tool.learning_modules.models import ModuleProgress, Reflection, ReflectionVersion
+from lti_tool.learning_modules.services.catalogue import CONTENT_DIR, load_catalogue
 from lti_tool.mentoring_web.models import WebSnapshot
 from tests.fake_platform import FakePlatform
 from tests.integration.mentoring_web.my_web_pages import (

@@ -22,7 +22,7 @@ from lti_tool.course_progress.domain import (
     sort_rows,
 )
 from lti_tool.course_progress.domain_paging import page_links, paginate
-from lti_tool.learning_modules.domain_feedback import is_reviewed
+from lti_tool.learning_modules.domain.feedback import is_reviewed
 from lti_tool.lti.names import search_key as fold
 
 TODAY = date(2026, 3, 10)

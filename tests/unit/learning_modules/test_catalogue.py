@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from lti_tool.learning_modules.catalogue import (
+from lti_tool.learning_modules.domain.modules import PATHWAYS, Catalogue
+from lti_tool.learning_modules.domain.validation import REQUIRED_SECTIONS
+from lti_tool.learning_modules.services.catalogue import (
     CONTENT_DIR,
     CatalogueError,
     load_catalogue,
     sanitise,
 )
-from lti_tool.learning_modules.domain import PATHWAYS, Catalogue
-from lti_tool.learning_modules.domain_validation import REQUIRED_SECTIONS
 from lti_tool.mentoring_web.domain_gaps import MODULE_TITLES
 
 ENGLISH = CONTENT_DIR / "en"

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from lti_tool.learning_modules.domain_assignment import (
+from lti_tool.learning_modules.domain.assignment import (
     AssignmentTerms,
     grouped_by_pathway,
     is_overdue,

@@ -1,4 +1,4 @@
-from lti_tool.learning_modules.domain_feedback import (
+from lti_tool.learning_modules.domain.feedback import (
     MAX_FEEDBACK_CHARS,
     feedback_problems,
     gentle_warnings,

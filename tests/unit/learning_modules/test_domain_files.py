@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from lti_tool.learning_modules.domain_files import is_https_url, safe_display_name, sniff
+from lti_tool.learning_modules.domain.files import is_https_url, safe_display_name, sniff
 
 
 def zip_bytes(entries: dict[str, bytes]) -> bytes:
@@ -113,7 +113,7 @@ def zip_bomb(member: str = "mimetype", inflated: int = 64 * 1024 * 1024) -> byte
 def test_a_zip_bomb_is_refused_without_inflating_it() -> None:
     import tracemalloc
 
-    from lti_tool.learning_modules.domain_files import ArchiveRefusedError
+    from lti_tool.learning_modules.domain.files import ArchiveRefusedError
 
     bomb = zip_bomb()
     assert len(bomb) < 200_000
@@ -128,7 +128,7 @@ def test_a_zip_bomb_is_refused_without_inflating_it() -> None:
 
 
 def test_a_member_larger_than_the_cap_or_than_declared_is_never_read_whole() -> None:
-    from lti_tool.learning_modules.domain_files import ArchiveRefusedError, read_member
+    from lti_tool.learning_modules.domain.files import ArchiveRefusedError, read_member
 
     data = zip_bytes({"mimetype": b"x" * 5000})
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -142,7 +142,7 @@ def test_a_member_larger_than_the_cap_or_than_declared_is_never_read_whole() -> 
 
 
 def test_an_archive_with_too_many_members_is_refused() -> None:
-    from lti_tool.learning_modules.domain_files import MAX_ZIP_ENTRIES, ArchiveRefusedError
+    from lti_tool.learning_modules.domain.files import MAX_ZIP_ENTRIES, ArchiveRefusedError
 
     entries = {f"{n}.xml": b"" for n in range(MAX_ZIP_ENTRIES + 1)}
     entries["[Content_Types].xml"] = b"<Types/>"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lti_tool.learning_modules.domain_markdown import (
+from lti_tool.learning_modules.domain.markdown import (
     render_markdown,
     slugify,
     split_front_matter,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lti_tool.learning_modules.domain_progress import (
+from lti_tool.learning_modules.domain.progress import (
     REFLECTION_STEP,
     ModuleStatus,
     ProgressFacts,

@@ -27,20 +27,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lti_tool.errors import NotFoundError
-from lti_tool.learning_modules.domain import Module
-from lti_tool.learning_modules.domain_files import (
+from lti_tool.learning_modules.domain.files import (
     ArchiveRefusedError,
     is_https_url,
     safe_display_name,
     sniff,
 )
+from lti_tool.learning_modules.domain.modules import Module
 from lti_tool.learning_modules.models import (
     FACILITATOR,
     Reflection,
     ReflectionFile,
     ReflectionVersion,
 )
-from lti_tool.learning_modules.progress import (
+from lti_tool.learning_modules.services.progress import (
     UnprocessableError,
     _own_reflection,
     bump_revision,

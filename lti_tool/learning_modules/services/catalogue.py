@@ -19,10 +19,10 @@ from pathlib import Path
 import nh3
 from flask import Flask
 
-from lti_tool.learning_modules.domain import PATHWAYS, Catalogue, Module, Problem
-from lti_tool.learning_modules.domain_validation import check_catalogue, parse_module
+from lti_tool.learning_modules.domain.modules import PATHWAYS, Catalogue, Module, Problem
+from lti_tool.learning_modules.domain.validation import check_catalogue, parse_module
 
-CONTENT_DIR = Path(__file__).resolve().parent / "content"
+CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 DEFAULT_LANGUAGE = "en"
 EXTENSION_KEY = "module_catalogue"
 CONFIG_KEY = "MODULE_CONTENT_DIR"  # optional override of the content directory (tests)

@@ -19,13 +19,13 @@ from sqlalchemy.orm import Session
 from lti_tool import errors
 from lti_tool.db import utcnow
 from lti_tool.errors import ForbiddenError, NotFoundError
-from lti_tool.learning_modules.domain import Catalogue
-from lti_tool.learning_modules.domain_assignment import (
+from lti_tool.learning_modules.domain.assignment import (
     AssignmentTerms,
     LearnerItem,
     learner_order,
 )
-from lti_tool.learning_modules.domain_progress import ModuleStatus
+from lti_tool.learning_modules.domain.modules import Catalogue
+from lti_tool.learning_modules.domain.progress import ModuleStatus
 from lti_tool.learning_modules.models import ModuleAssignment
 from lti_tool.lti.launch import LaunchContext
 

@@ -18,9 +18,9 @@ from typing import BinaryIO
 
 from sqlalchemy.orm import Session
 
-from lti_tool.learning_modules import files, progress
-from lti_tool.learning_modules.domain import Module
-from lti_tool.learning_modules.domain_progress import PromptEntry, is_unchanged_here
+from lti_tool.learning_modules.domain.modules import Module
+from lti_tool.learning_modules.domain.progress import PromptEntry, is_unchanged_here
+from lti_tool.learning_modules.services import files, progress
 from lti_tool.lti.launch import LaunchContext
 
 

@@ -18,10 +18,10 @@ from sqlalchemy.sql import Subquery
 
 from lti_tool.db import utcnow
 from lti_tool.errors import ForbiddenError, NotFoundError
-from lti_tool.learning_modules.domain import Module
-from lti_tool.learning_modules.domain_feedback import feedback_problems, is_reviewed
+from lti_tool.learning_modules.domain.feedback import feedback_problems, is_reviewed
+from lti_tool.learning_modules.domain.modules import Module
 from lti_tool.learning_modules.models import FACILITATOR, Feedback, Reflection, ReflectionVersion
-from lti_tool.learning_modules.progress import (
+from lti_tool.learning_modules.services.progress import (
     UnprocessableError,
     require_course,
     sanitise_answer,

@@ -15,14 +15,13 @@ from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from lti_tool.extensions import db
-from lti_tool.learning_modules import assignments
-from lti_tool.learning_modules import catalogue as content
-from lti_tool.learning_modules.domain import Catalogue
-from lti_tool.learning_modules.domain_assignment import grouped_by_pathway, parse_due_date
-from lti_tool.lti.binding import current_launch, launch_blueprint, roles_required
+from lti_tool.learning_modules.domain.assignment import grouped_by_pathway, parse_due_date
+from lti_tool.learning_modules.domain.modules import Catalogue
+from lti_tool.learning_modules.services import assignments
+from lti_tool.learning_modules.services import catalogue as content
+from lti_tool.learning_modules.views import blueprint
+from lti_tool.lti.binding import current_launch, roles_required
 from lti_tool.lti.roles import ToolRole
-
-blueprint = launch_blueprint("assignments", __name__)
 
 REQUIRED, OPTIONAL = "required", "optional"
 
@@ -103,4 +102,4 @@ def assign_save():
     if pathway:
         assignments.assign_pathway(db.session, launch, catalogue, pathway)
     db.session.commit()
-    return redirect(url_for("assignments.assign_page", saved="1"), code=303)
+    return redirect(url_for("learning_modules.assign_page", saved="1"), code=303)

@@ -20,12 +20,9 @@ from flask_babel import gettext as _
 
 from lti_tool.errors import NotFoundError
 from lti_tool.extensions import db
-from lti_tool.learning_modules import assignments, files, progress
-from lti_tool.learning_modules import catalogue as content
-from lti_tool.learning_modules import reflection_page as reflection_page_service
-from lti_tool.learning_modules.domain import WEB_STEPS, Catalogue, Module
-from lti_tool.learning_modules.domain_files import ALLOWED_DESCRIPTION
-from lti_tool.learning_modules.domain_progress import (
+from lti_tool.learning_modules.domain.files import ALLOWED_DESCRIPTION
+from lti_tool.learning_modules.domain.modules import WEB_STEPS, Catalogue, Module
+from lti_tool.learning_modules.domain.progress import (
     REFLECTION_STEP,
     PromptEntry,
     is_unchanged_here,
@@ -34,9 +31,11 @@ from lti_tool.learning_modules.domain_progress import (
     steps,
 )
 from lti_tool.learning_modules.models import FACILITATOR, PRIVATE
-from lti_tool.lti.binding import current_launch, launch_blueprint
-
-blueprint = launch_blueprint("modules", __name__)
+from lti_tool.learning_modules.services import assignments, files, progress
+from lti_tool.learning_modules.services import catalogue as content
+from lti_tool.learning_modules.services import reflection_page as reflection_page_service
+from lti_tool.learning_modules.views import blueprint
+from lti_tool.lti.binding import current_launch
 
 SAVE, SUBMIT = "save", "submit"
 
@@ -186,7 +185,7 @@ def section_seen(slug: str, section_id: str):
     progress.mark_section_seen(db.session, current_launch(), module, section_id)
     db.session.commit()
     _previous, following = neighbours([s.id for s in module.sections], section_id)
-    return redirect(url_for("modules.module", slug=slug, section=following), code=303)
+    return redirect(url_for("learning_modules.module", slug=slug, section=following), code=303)
 
 
 @blueprint.post("/modules/<slug>/reflection")
@@ -285,7 +284,7 @@ def _save(module: Module, entries, uploads, submit: str | None, *, anchor: str |
         staged.publish()
     return redirect(
         url_for(
-            "modules.module",
+            "learning_modules.module",
             slug=module.slug,
             section=REFLECTION_STEP,
             saved=anchor or "all",

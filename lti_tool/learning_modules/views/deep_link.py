@@ -13,15 +13,16 @@ from flask_babel import gettext as _
 
 from lti_tool.errors import InvalidInputError
 from lti_tool.extensions import db
-from lti_tool.learning_modules.assignments import note_linked
-from lti_tool.learning_modules.catalogue import catalogue_of
-from lti_tool.learning_modules.domain import (
+from lti_tool.learning_modules.domain.modules import (
     COMPLETION_TAG,
     LINK_MODULE_PARAM,
     Catalogue,
     Module,
 )
-from lti_tool.lti.binding import current_launch, launch_blueprint, roles_required
+from lti_tool.learning_modules.services.assignments import note_linked
+from lti_tool.learning_modules.services.catalogue import catalogue_of
+from lti_tool.learning_modules.views import blueprint
+from lti_tool.lti.binding import current_launch, roles_required
 from lti_tool.lti.deep_linking import (
     LineItem,
     LinkChoice,
@@ -30,8 +31,6 @@ from lti_tool.lti.deep_linking import (
 )
 from lti_tool.lti.roles import ToolRole
 from lti_tool.security import allow_form_action, origin_of
-
-blueprint = launch_blueprint("deep_link", __name__)
 
 WEB_CHOICE = "web"
 MODULE_PREFIX = "module:"

@@ -21,8 +21,8 @@ from lti_tool import errors
 from lti_tool.db import utcnow
 from lti_tool.errors import DomainError, NotFoundError
 from lti_tool.learning_modules import events
-from lti_tool.learning_modules.domain import Module
-from lti_tool.learning_modules.domain_progress import (
+from lti_tool.learning_modules.domain.modules import Module
+from lti_tool.learning_modules.domain.progress import (
     ModuleStatus,
     ProgressFacts,
     PromptEntry,

@@ -12,7 +12,14 @@ import tomllib
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
-from lti_tool.learning_modules.domain import (
+from lti_tool.learning_modules.domain.markdown import (
+    ID_PATTERN,
+    Heading,
+    render_markdown,
+    split_front_matter,
+    split_sections,
+)
+from lti_tool.learning_modules.domain.modules import (
     EXPECTED_MODULES,
     INTERPRETATION,
     PATHWAY_KEYS,
@@ -22,13 +29,6 @@ from lti_tool.learning_modules.domain import (
     Problem,
     Prompt,
     Section,
-)
-from lti_tool.learning_modules.domain_markdown import (
-    ID_PATTERN,
-    Heading,
-    render_markdown,
-    split_front_matter,
-    split_sections,
 )
 
 MIN_MINUTES, MAX_MINUTES = 5, 90

@@ -18,14 +18,14 @@ from flask_babel import gettext as _
 
 from lti_tool.errors import NotFoundError
 from lti_tool.extensions import db
-from lti_tool.learning_modules import events, review
-from lti_tool.learning_modules.catalogue import catalogue_of
-from lti_tool.learning_modules.domain import Module
-from lti_tool.learning_modules.domain_feedback import FIELDS, gentle_warnings
-from lti_tool.lti.binding import current_launch, launch_blueprint, roles_required
+from lti_tool.learning_modules import events
+from lti_tool.learning_modules.domain.feedback import FIELDS, gentle_warnings
+from lti_tool.learning_modules.domain.modules import Module
+from lti_tool.learning_modules.services import review
+from lti_tool.learning_modules.services.catalogue import catalogue_of
+from lti_tool.learning_modules.views import blueprint
+from lti_tool.lti.binding import current_launch, roles_required
 from lti_tool.lti.roles import ToolRole
-
-blueprint = launch_blueprint("review", __name__)
 
 SEND, SEND_ANYWAY = "send", "send-anyway"
 
@@ -111,4 +111,4 @@ def send_feedback(slug: str, version_id: int):
     if review.module_reviewed(db.session, launch, module, learner_pk=learner_pk):
         events.on_module_reviewed(db.session, launch, slug, learner_pk)
     db.session.commit()
-    return redirect(url_for("review.review_list", slug=slug, sent=version_id), code=303)
+    return redirect(url_for("learning_modules.review_list", slug=slug, sent=version_id), code=303)

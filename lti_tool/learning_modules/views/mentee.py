@@ -5,12 +5,11 @@ from __future__ import annotations
 from flask import current_app, render_template
 
 from lti_tool.extensions import db
-from lti_tool.learning_modules import mentee_reading
-from lti_tool.learning_modules.catalogue import catalogue_of
-from lti_tool.lti.binding import current_launch, launch_blueprint, roles_required
+from lti_tool.learning_modules.services import mentee_reading
+from lti_tool.learning_modules.services.catalogue import catalogue_of
+from lti_tool.learning_modules.views import blueprint
+from lti_tool.lti.binding import current_launch, roles_required
 from lti_tool.lti.roles import ToolRole
-
-blueprint = launch_blueprint("mentee_reflections", __name__)
 
 
 @blueprint.get("/modules/mentees/<int:user_id>")

@@ -15,10 +15,10 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from lti_tool.errors import ForbiddenError, NotFoundError
-from lti_tool.learning_modules.domain import Catalogue, Module
+from lti_tool.learning_modules.domain.modules import Catalogue, Module
 from lti_tool.learning_modules.models import Reflection, ReflectionFile, ReflectionVersion
-from lti_tool.learning_modules.progress import require_course
-from lti_tool.learning_modules.review import latest_version_numbers, learner_name
+from lti_tool.learning_modules.services.progress import require_course
+from lti_tool.learning_modules.services.review import latest_version_numbers, learner_name
 from lti_tool.lti.launch import LaunchContext
 from lti_tool.lti.mentors import is_mentor, mentee_user_pks
 from lti_tool.lti.models import User
