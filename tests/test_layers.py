@@ -23,12 +23,12 @@ PURE_MODULES = {
     "lti_tool.lti.roles",
     "lti_tool.lti.names",
     "lti_tool.lti.launch",
-    "lti_tool.mentoring_web.vocabulary",
-    "lti_tool.mentoring_web.facts",
-    "lti_tool.mentoring_web.layout",
-    "lti_tool.mentoring_web.legend",
-    "lti_tool.mentoring_web.web_style",
-    "lti_tool.mentoring_web.render_cohort_svg",
+    "lti_tool.mentoring_web.domain.vocabulary",
+    "lti_tool.mentoring_web.domain.facts",
+    "lti_tool.mentoring_web.domain.layout",
+    "lti_tool.mentoring_web.domain.legend",
+    "lti_tool.mentoring_web.domain.web_style",
+    "lti_tool.mentoring_web.domain.render_cohort_svg",
 }
 REQUEST_GLOBALS = {"request", "session", "g", "abort", "url_for"}
 BELOW_VIEWS = ("services", "domain", "models", "registrations", "keys", "state_store", "jwks_cache")

@@ -76,5 +76,5 @@ def _deep_link_target(launch: LaunchContext) -> tuple[str | None, str | None]:
             "Choose one from the mini-modules."
         )
     if view == "web":
-        return url_for("web.my_web"), None
+        return url_for("mentoring_web.my_web"), None
     return None, None

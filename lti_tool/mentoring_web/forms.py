@@ -16,8 +16,8 @@ from wtforms import (
     widgets,
 )
 
-from lti_tool.mentoring_web import vocabulary as v
-from lti_tool.mentoring_web.facts import Direction
+from lti_tool.mentoring_web.domain import vocabulary as v
+from lti_tool.mentoring_web.domain.facts import Direction
 
 
 def _choices(labels: dict, *, blank: str | None = None) -> list[tuple[str, str]]:

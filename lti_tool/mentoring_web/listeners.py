@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lti_tool.learning_modules.events import module_completed
-from lti_tool.mentoring_web.snapshots import take_milestone_snapshot
+from lti_tool.mentoring_web.services.snapshots import take_milestone_snapshot
 
 
 def _snapshot_on_completion(sender: Any, **event: Any) -> None:

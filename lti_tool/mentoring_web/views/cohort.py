@@ -22,8 +22,8 @@ from flask_babel import gettext as _
 from lti_tool.extensions import db
 from lti_tool.lti.binding import current_launch, roles_required
 from lti_tool.lti.roles import ToolRole
-from lti_tool.mentoring_web import cohort_presenter, insights, presenter
-from lti_tool.mentoring_web.views import blueprint
+from lti_tool.mentoring_web.services import insights
+from lti_tool.mentoring_web.views import blueprint, cohort_presenter, presenter
 
 
 @blueprint.get("/web/cohort")

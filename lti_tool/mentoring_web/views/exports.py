@@ -15,11 +15,13 @@ from flask_babel import gettext as _
 from lti_tool.db import utcnow
 from lti_tool.extensions import db
 from lti_tool.lti.binding import current_launch
-from lti_tool.mentoring_web import domain, presenter, snapshots
-from lti_tool.mentoring_web.facts import WebFacts
-from lti_tool.mentoring_web.layout import layout_web
-from lti_tool.mentoring_web.render_png import render_png
-from lti_tool.mentoring_web.views import blueprint
+from lti_tool.mentoring_web.domain.export import web_to_json
+from lti_tool.mentoring_web.domain.facts import WebFacts
+from lti_tool.mentoring_web.domain.layout import layout_web
+from lti_tool.mentoring_web.domain.score import score as web_score
+from lti_tool.mentoring_web.services import snapshots
+from lti_tool.mentoring_web.services.render_png import render_png
+from lti_tool.mentoring_web.views import blueprint, presenter
 from lti_tool.mentoring_web.views.snapshots import my_web
 
 SVG_NAME, PNG_NAME, JSON_NAME = "mentoring-web.svg", "mentoring-web.png", "mentoring-web.json"
@@ -74,9 +76,9 @@ def summary():
 def export_json():
     owner, web = my_web()
     launch = current_launch()
-    score = domain.score(web, presenter.today())
+    score = web_score(web, presenter.today())
     data: dict[str, Any] = {
-        **domain.web_to_json(web, score),
+        **web_to_json(web, score),
         "exported_at": utcnow().isoformat(timespec="seconds") + "Z",
         "course": {"id": launch.context_id, "title": launch.context_title},
         "shared_with_facilitators": bool(owner and owner.shared_with_facilitators),

@@ -18,10 +18,12 @@ from lti_tool.errors import InvalidInputError
 from lti_tool.extensions import db
 from lti_tool.lti.binding import current_launch, roles_required
 from lti_tool.lti.roles import ToolRole
-from lti_tool.mentoring_web import domain, presenter, services, sharing
+from lti_tool.mentoring_web.domain.score import score as web_score
+from lti_tool.mentoring_web.domain.vocabulary import Status
 from lti_tool.mentoring_web.forms import ConfirmForm
-from lti_tool.mentoring_web.views import blueprint
-from lti_tool.mentoring_web.vocabulary import Status
+from lti_tool.mentoring_web.services import sharing
+from lti_tool.mentoring_web.services import web as services
+from lti_tool.mentoring_web.views import blueprint, presenter
 
 SHARE_CHOICES = {"yes": True, "no": False}
 
@@ -42,7 +44,7 @@ def set_sharing():
             audience=audience,
         )
         db.session.commit()
-    return redirect(url_for("web.my_web", _anchor="sharing-title"), code=303)
+    return redirect(url_for("mentoring_web.my_web", _anchor="sharing-title"), code=303)
 
 
 @blueprint.get("/web/shared")
@@ -77,7 +79,7 @@ def _read_only_web(shared: sharing.SharedWeb, *, for_mentor: bool):
         shared=shared,
         owner=shared.owner,
         web=visible,
-        score=domain.score(shared.web, presenter.today()),
+        score=web_score(shared.web, presenter.today()),
         picture=presenter.web_svg(visible, id_prefix="shared-web"),
         updated_at=sharing.last_updated(shared.owner),
         format_date=format_date,
@@ -111,7 +113,7 @@ def copy_list():
 def copy_web(owner_id: int):
     copied = services.copy_web(db.session, current_launch(), owner_id)
     db.session.commit()
-    return redirect(url_for("web.copy_list", copied=copied, source=owner_id), code=303)
+    return redirect(url_for("mentoring_web.copy_list", copied=copied, source=owner_id), code=303)
 
 
 def _int_arg(name: str) -> int | None:

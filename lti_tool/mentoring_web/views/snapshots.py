@@ -10,10 +10,12 @@ from lti_tool.db import utcnow
 from lti_tool.errors import NotFoundError
 from lti_tool.extensions import db
 from lti_tool.lti.binding import current_launch
-from lti_tool.mentoring_web import domain, presenter, services, snapshots
-from lti_tool.mentoring_web.facts import CentreCard, WebFacts
+from lti_tool.mentoring_web.domain.facts import CentreCard, WebFacts
+from lti_tool.mentoring_web.domain.gaps import MODULE_TITLES
 from lti_tool.mentoring_web.models import WebOwner
-from lti_tool.mentoring_web.views import blueprint
+from lti_tool.mentoring_web.services import snapshots
+from lti_tool.mentoring_web.services import web as services
+from lti_tool.mentoring_web.views import blueprint, presenter
 
 CURRENT = "current"
 # The score's components by their letters in the brief (§1.7), in the order the web page uses.
@@ -32,7 +34,7 @@ def reason_label(reason: str) -> str:
         return _("Taken on request")
     if reason.startswith(snapshots.MODULE_PREFIX):
         slug = reason.removeprefix(snapshots.MODULE_PREFIX)
-        title = domain.MODULE_TITLES.get(slug)
+        title = MODULE_TITLES.get(slug)
         return _("Finished the mini-module “%(title)s”", title=_(title) if title else slug)
     return reason
 
@@ -49,7 +51,7 @@ def take_snapshot():
     snapshots.take_snapshot(db.session, owner, snapshots.REQUESTED, presenter.today())
     db.session.commit()
     flash(_("Snapshot taken. You can compare it with your web later to see how it grows."))
-    return redirect(url_for("web.snapshots"), code=303)
+    return redirect(url_for("mentoring_web.snapshots"), code=303)
 
 
 @blueprint.get("/web/snapshots", endpoint="snapshots")

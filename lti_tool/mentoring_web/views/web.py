@@ -8,12 +8,18 @@ from flask import redirect, render_template, request, url_for
 
 from lti_tool.extensions import db
 from lti_tool.lti.binding import current_launch
-from lti_tool.mentoring_web import domain, presenter, services
-from lti_tool.mentoring_web.domain_validation import LOOKS_LIKE_A_NAME
-from lti_tool.mentoring_web.facts import CentreCard, Direction, WebFacts
+from lti_tool.mentoring_web.domain.facts import CentreCard, Direction, WebFacts
+from lti_tool.mentoring_web.domain.validation import (
+    LOOKS_LIKE_A_NAME,
+    looks_like_a_personal_name,
+    strand_warnings,
+    validate_centre_card,
+    validate_strand,
+)
+from lti_tool.mentoring_web.domain.vocabulary import Status
 from lti_tool.mentoring_web.forms import CentreCardForm, ConfirmForm, StrandForm
-from lti_tool.mentoring_web.views import blueprint
-from lti_tool.mentoring_web.vocabulary import Status
+from lti_tool.mentoring_web.services import web as services
+from lti_tool.mentoring_web.views import blueprint, presenter
 
 INVALID = 422  # the form is shown again with its errors
 
@@ -54,11 +60,11 @@ def centre_card():
         form.quiet_victories.data = "\n".join(owner.quiet_victories or ())
         form.goals.data = "\n".join(owner.goals or ())
     if form.validate_on_submit():
-        card, errors = domain.validate_centre_card(_form_values(form))
+        card, errors = validate_centre_card(_form_values(form))
         if card is not None:
             services.update_centre_card(db.session, services.own_web(db.session, launch), card)
             db.session.commit()
-            return redirect(url_for("web.my_web"), code=303)
+            return redirect(url_for("mentoring_web.my_web"), code=303)
         _apply_errors(form, errors)
     status = INVALID if request.method == "POST" else 200
     return render_template("mentoring_web/centre_form.html", form=form), status
@@ -98,8 +104,8 @@ def edit_strand(strand_id: int):
 def _strand_form(form: StrandForm, *, strand_id: int | None, label: str = ""):
     warnings: dict[str, list[str]] = {}
     if form.validate_on_submit():
-        facts, errors = domain.validate_strand(_form_values(form), presenter.today())
-        warnings = presenter.translated_errors(domain.strand_warnings(facts)) if facts else {}
+        facts, errors = validate_strand(_form_values(form), presenter.today())
+        warnings = presenter.translated_errors(strand_warnings(facts)) if facts else {}
         # A label that looks like a student's name is shown back once with the warning before it
         # is stored; saving again with the same label keeps it (a heuristic never blocks).
         if facts is not None and (
@@ -111,7 +117,7 @@ def _strand_form(form: StrandForm, *, strand_id: int | None, label: str = ""):
             else:
                 services.update_strand(db.session, owner, strand_id, facts)
             db.session.commit()
-            return redirect(url_for("web.my_web"), code=303)
+            return redirect(url_for("mentoring_web.my_web"), code=303)
         _apply_errors(form, errors)
     if form.label.data and form.board_role.data == "students":
         warnings = presenter.translated_errors(_students_warning(form.label.data))
@@ -129,7 +135,7 @@ def _strand_form(form: StrandForm, *, strand_id: int | None, label: str = ""):
 
 
 def _students_warning(label: str) -> dict[str, list[str]]:
-    if domain.looks_like_a_personal_name(label):
+    if looks_like_a_personal_name(label):
         return {"label": [LOOKS_LIKE_A_NAME]}
     return {}
 
@@ -138,7 +144,7 @@ def _students_warning(label: str) -> dict[str, list[str]]:
 def end_strand(strand_id: int):
     services.end_strand(db.session, services.find_own_web(db.session, current_launch()), strand_id)
     db.session.commit()
-    return redirect(url_for("web.my_web"), code=303)
+    return redirect(url_for("mentoring_web.my_web"), code=303)
 
 
 @blueprint.route("/web/strands/<int:strand_id>/remove", methods=["GET", "POST"])
@@ -149,7 +155,7 @@ def remove_strand(strand_id: int):
     if form.validate_on_submit():
         services.remove_strand(db.session, owner, strand_id)
         db.session.commit()
-        return redirect(url_for("web.my_web"), code=303)
+        return redirect(url_for("mentoring_web.my_web"), code=303)
     return render_template("mentoring_web/remove_strand.html", strand=strand, form=form)
 
 

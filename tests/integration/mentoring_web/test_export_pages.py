@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from lti_tool.mentoring_web import domain
-from lti_tool.mentoring_web.vocabulary import Support
+from lti_tool.mentoring_web.domain.export import web_from_json
+from lti_tool.mentoring_web.domain.vocabulary import Support
 from tests.integration.mentoring_web.my_web_pages import add_strand, csrf_token, launch, nodes
 from tests.lti_helpers import page_text
 
@@ -84,7 +84,7 @@ def test_json_export_holds_all_my_data_and_reads_back(client, my_web):
     assert "no-store" in response.headers["Cache-Control"]
     data = json.loads(response.get_data(as_text=True))
 
-    web = domain.web_from_json(data)
+    web = web_from_json(data)
     assert [strand.label for strand in web.strands] == [
         "M.K. (Gr. 1 teaching partner)",
         "Conseillère pédagogique FLS",
@@ -101,7 +101,7 @@ def test_json_export_holds_all_my_data_and_reads_back(client, my_web):
     assert snapshot["reason"] == "requested"
     assert snapshot["total"] == 4
     assert snapshot["band"] == "seed"
-    assert len(domain.web_from_json(snapshot["web"]).strands) == 2
+    assert len(web_from_json(snapshot["web"]).strands) == 2
     # Non-ASCII is written as is, so the file reads well in an editor.
     assert "Conseillère" in response.get_data(as_text=True)
 
@@ -146,7 +146,7 @@ def test_an_empty_web_exports_cleanly(client, fake_platform):
     data = client.get(base + "web/export.json").get_json()
     assert data["strands"] == []
     assert data["snapshots"] == []
-    assert domain.web_from_json(data).strands == ()
+    assert web_from_json(data).strands == ()
     summary = client.get(base + "web/summary")
     assert summary.status_code == 200
     assert "No strands yet." in page_text(summary)

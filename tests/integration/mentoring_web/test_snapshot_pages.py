@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 
 from lti_tool.extensions import db
 from lti_tool.lti.services import load_launch
-from lti_tool.mentoring_web import domain
+from lti_tool.mentoring_web.domain.export import web_from_json
 from lti_tool.mentoring_web.models import WebSnapshot
-from lti_tool.mentoring_web.snapshots import take_milestone_snapshot
+from lti_tool.mentoring_web.services.snapshots import take_milestone_snapshot
 from tests.integration.mentoring_web.my_web_pages import add_strand, csrf_token, launch
 from tests.lti_helpers import page_text
 
@@ -68,7 +68,7 @@ def test_taking_a_snapshot_stores_the_web_and_its_score_and_lists_it(app, client
     (row,) = snapshot_rows(app)
     assert row.reason == "requested"
     assert (row.total, row.band) == (4, "seed")
-    web = domain.web_from_json(row.web)
+    web = web_from_json(row.web)
     assert [strand.label for strand in web.strands] == ["M.K. (Gr. 1 teaching partner)"]
     assert row.web["score"]["total"] == 4
 

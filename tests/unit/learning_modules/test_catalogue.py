@@ -16,7 +16,7 @@ from lti_tool.learning_modules.services.catalogue import (
     load_catalogue,
     sanitise,
 )
-from lti_tool.mentoring_web.domain_gaps import MODULE_TITLES
+from lti_tool.mentoring_web.domain.gaps import MODULE_TITLES
 
 ENGLISH = CONTENT_DIR / "en"
 

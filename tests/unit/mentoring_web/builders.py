@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from lti_tool.mentoring_web.facts import CentreCard, Direction, StrandFacts, WebFacts
-from lti_tool.mentoring_web.vocabulary import (
+from lti_tool.mentoring_web.domain.facts import CentreCard, Direction, StrandFacts, WebFacts
+from lti_tool.mentoring_web.domain.vocabulary import (
     Formality,
     Frequency,
     Location,

@@ -6,10 +6,10 @@ from dataclasses import asdict, replace
 
 import pytest
 
-from lti_tool.mentoring_web import domain
-from lti_tool.mentoring_web.domain_cohort import STRAND_BUCKETS
-from lti_tool.mentoring_web.facts import Band, CentreCard, WebFacts, WebScoreAndFacts
-from lti_tool.mentoring_web.vocabulary import Formality, Model, RoleFamily, Status, Support
+from lti_tool.mentoring_web.domain.cohort import STRAND_BUCKETS, Cell, cohort_summary
+from lti_tool.mentoring_web.domain.facts import Band, CentreCard, WebFacts, WebScoreAndFacts
+from lti_tool.mentoring_web.domain.score import score
+from lti_tool.mentoring_web.domain.vocabulary import Formality, Model, RoleFamily, Status, Support
 
 from .builders import TODAY, new_dece, new_payroll_clerk, seven_teacher_friends, strand, web
 
@@ -17,7 +17,7 @@ SECRET = "Zoë Secret-Label"
 
 
 def entry(facts: WebFacts) -> WebScoreAndFacts:
-    return WebScoreAndFacts(facts, domain.score(facts, TODAY))
+    return WebScoreAndFacts(facts, score(facts, TODAY))
 
 
 def with_centre(facts: WebFacts, board_role: str) -> WebFacts:
@@ -39,53 +39,53 @@ def cohort() -> list[WebScoreAndFacts]:
 
 
 def test_fewer_learners_than_the_threshold_gives_no_summary():
-    assert domain.cohort_summary(cohort()[:4], threshold=5) is None
-    assert domain.cohort_summary([], threshold=5) is None
-    assert domain.cohort_summary(cohort()[:5], threshold=5) is not None
+    assert cohort_summary(cohort()[:4], threshold=5) is None
+    assert cohort_summary([], threshold=5) is None
+    assert cohort_summary(cohort()[:5], threshold=5) is not None
 
 
 def test_the_threshold_must_be_positive():
     with pytest.raises(ValueError, match="threshold"):
-        domain.cohort_summary(cohort(), threshold=0)
+        cohort_summary(cohort(), threshold=0)
 
 
 def test_the_figures_of_a_cohort():
-    summary = domain.cohort_summary(cohort(), threshold=5)
+    summary = cohort_summary(cohort(), threshold=5)
     assert summary is not None
     assert (summary.learners, summary.threshold) == (10, 5)
-    assert summary.strand_counts["5"] == domain.Cell(5, 0.5)
-    assert summary.strand_counts["7+"] == domain.Cell(5, 0.5)
-    assert summary.strand_counts["0"] == domain.Cell(0, 0.0)
+    assert summary.strand_counts["5"] == Cell(5, 0.5)
+    assert summary.strand_counts["7+"] == Cell(5, 0.5)
+    assert summary.strand_counts["0"] == Cell(0, 0.0)
     # All or none states a fact about every learner: 10 of 10, or 0 of 10, is not shown.
     assert summary.five_or_more is None
-    assert summary.strong_web == domain.Cell(5, 0.5)
+    assert summary.strong_web == Cell(5, 0.5)
     assert summary.role_families[RoleFamily.TEACHING] is None
-    assert summary.role_families[RoleFamily.LEADERS] == domain.Cell(5, 0.5)
+    assert summary.role_families[RoleFamily.LEADERS] == Cell(5, 0.5)
     assert summary.role_families[RoleFamily.BUSINESS_OFFICE] is None
     assert summary.models[Model.PEER_INFORMAL] is None
     assert summary.supports[Support.FEEDBACK_REFLECTION] is None
     assert summary.supports[Support.WELLBEING] is None
-    assert summary.reciprocity == domain.Cell(5, 0.5)
+    assert summary.reciprocity == Cell(5, 0.5)
     assert summary.bands == {
-        Band.SEED: domain.Cell(0, 0.0),
-        Band.GROWING: domain.Cell(5, 0.5),
-        Band.STRONG: domain.Cell(5, 0.5),
+        Band.SEED: Cell(0, 0.0),
+        Band.GROWING: Cell(5, 0.5),
+        Band.STRONG: Cell(5, 0.5),
     }
     assert summary.assigned_but_dormant is None
 
 
 def test_all_or_none_is_shown_only_where_the_board_hides_nothing():
-    hidden = domain.cohort_summary(cohort(), threshold=5)
-    shown = domain.cohort_summary(cohort(), threshold=1)
+    hidden = cohort_summary(cohort(), threshold=5)
+    shown = cohort_summary(cohort(), threshold=1)
     assert hidden is not None
     assert shown is not None
-    assert (hidden.five_or_more, shown.five_or_more) == (None, domain.Cell(10, 1.0))
-    assert shown.assigned_but_dormant == domain.Cell(0, 0.0)
+    assert (hidden.five_or_more, shown.five_or_more) == (None, Cell(10, 1.0))
+    assert shown.assigned_but_dormant == Cell(0, 0.0)
 
 
 def test_a_distribution_with_everyone_in_one_bucket_is_hidden_whole():
     same = [cohort()[0]] * 6
-    summary = domain.cohort_summary(same, threshold=5)
+    summary = cohort_summary(same, threshold=5)
     assert summary is not None
     assert set(summary.strand_counts.values()) == {None}
     assert set(summary.bands.values()) == {None}
@@ -93,31 +93,31 @@ def test_a_distribution_with_everyone_in_one_bucket_is_hidden_whole():
 
 def test_cells_of_one_to_k_minus_one_learners_are_suppressed():
     learners = cohort() + [entry(with_centre(new_payroll_clerk(), "office_administrator"))] * 2
-    summary = domain.cohort_summary(learners, threshold=5)
+    summary = cohort_summary(learners, threshold=5)
     assert summary is not None
     assert summary.role_families[RoleFamily.BUSINESS_OFFICE] is None  # 2 learners
     assert summary.models[Model.FLASH] is None
     assert summary.five_or_more is None  # 10 of 12: the 2 others would be exposed
     assert summary.role_families[RoleFamily.TEACHING] is None  # likewise: 10 of 12
     assert summary.models[Model.PEER_INFORMAL] is None
-    assert summary.strong_web == domain.Cell(5, 5 / 12)
+    assert summary.strong_web == Cell(5, 5 / 12)
 
 
 def test_a_lone_suppressed_bucket_takes_the_next_smallest_with_it():
     learners = cohort() + [entry(with_centre(new_payroll_clerk(), "office_administrator"))] * 2
-    summary = domain.cohort_summary(learners, threshold=5)
+    summary = cohort_summary(learners, threshold=5)
     assert summary is not None
     # buckets: "3" has 2 learners (suppressed), "5" and "7+" have 5 each: one of them goes too,
     # or "3" could be read off as 12 - 5 - 5.
     shown = {key: cell for key, cell in summary.strand_counts.items() if cell is not None}
     assert summary.strand_counts["3"] is None
     assert sum(cell.count for cell in shown.values()) <= 12 - 5 - 2
-    assert summary.bands[Band.GROWING] == domain.Cell(7, 7 / 12)  # 5 friends + 2 clerks
+    assert summary.bands[Band.GROWING] == Cell(7, 7 / 12)  # 5 friends + 2 clerks
 
 
 def test_the_heat_map_by_participant_role_family_hides_small_groups():
     learners = cohort() + [entry(with_centre(new_payroll_clerk(), "office_administrator"))] * 2
-    summary = domain.cohort_summary(learners, threshold=5)
+    summary = cohort_summary(learners, threshold=5)
     assert summary is not None
     heat = summary.family_reach_by_participant
     assert list(heat) == [
@@ -137,9 +137,9 @@ def test_the_heat_map_by_participant_role_family_hides_small_groups():
 def test_assigned_but_dormant_strands_are_counted():
     dormant = strand("Assigned mentor", formality=Formality.ASSIGNED, status=Status.DORMANT)
     learners = [entry(web(*new_dece().strands, dormant))] * 5 + [entry(new_dece())] * 5
-    summary = domain.cohort_summary(learners, threshold=5)
+    summary = cohort_summary(learners, threshold=5)
     assert summary is not None
-    assert summary.assigned_but_dormant == domain.Cell(5, 0.5)
+    assert summary.assigned_but_dormant == Cell(5, 0.5)
 
 
 def test_no_label_or_free_text_ever_reaches_the_summary():
@@ -159,7 +159,7 @@ def test_no_label_or_free_text_ever_reaches_the_summary():
         )
 
     learners = [WebScoreAndFacts(secret_strands(e.web), e.score) for e in cohort()]
-    summary = domain.cohort_summary(learners, threshold=5)
+    summary = cohort_summary(learners, threshold=5)
     assert summary is not None
     text = repr(asdict(summary))
     assert "Secret" not in text

@@ -6,22 +6,22 @@ from dataclasses import asdict, replace
 
 import pytest
 
-from lti_tool.mentoring_web import domain
-from lti_tool.mentoring_web.domain_cohort import STRAND_BUCKETS, Cell
-from lti_tool.mentoring_web.domain_cohort_change import (
+from lti_tool.mentoring_web.domain.cohort import STRAND_BUCKETS, Cell
+from lti_tool.mentoring_web.domain.cohort_change import (
     LearnerChange,
     Paired,
     Trend,
     cohort_change,
 )
-from lti_tool.mentoring_web.facts import WebFacts, WebScore
-from lti_tool.mentoring_web.vocabulary import RoleFamily, Status
+from lti_tool.mentoring_web.domain.facts import WebFacts, WebScore
+from lti_tool.mentoring_web.domain.score import score as web_score
+from lti_tool.mentoring_web.domain.vocabulary import RoleFamily, Status
 
 from .builders import TODAY, new_dece, new_payroll_clerk, seven_teacher_friends, strand, web
 
 
 def score(facts: WebFacts) -> WebScore:
-    return domain.score(facts, TODAY)
+    return web_score(facts, TODAY)
 
 
 CLERK, DECE, FRIENDS = score(new_payroll_clerk()), score(new_dece()), score(seven_teacher_friends())

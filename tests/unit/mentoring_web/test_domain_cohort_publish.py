@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from lti_tool.mentoring_web.domain_cohort_publish import (
+from lti_tool.mentoring_web.domain.cohort_publish import (
     changed_learners,
     fingerprint,
     should_republish,
     wordless,
 )
-from lti_tool.mentoring_web.facts import CentreCard, WebFacts
+from lti_tool.mentoring_web.domain.facts import CentreCard, WebFacts
 from tests.unit.mentoring_web.builders import new_dece
 
 PUBLISHED = datetime(2026, 12, 1, 9, 0)

@@ -8,9 +8,15 @@ from datetime import date, datetime
 
 import pytest
 
-from lti_tool.mentoring_web import domain
-from lti_tool.mentoring_web.facts import CentreCard, Direction
-from lti_tool.mentoring_web.vocabulary import Formality, Stance, Status, Support
+from lti_tool.mentoring_web.domain.export import (
+    WebDataError,
+    snapshot_from_json,
+    web_from_json,
+    web_to_json,
+)
+from lti_tool.mentoring_web.domain.facts import CentreCard, Direction
+from lti_tool.mentoring_web.domain.score import score as web_score
+from lti_tool.mentoring_web.domain.vocabulary import Formality, Stance, Status, Support
 
 from .builders import TODAY, new_dece, new_payroll_clerk, strand, web
 
@@ -41,7 +47,7 @@ def full_web():
 
 def test_the_export_has_every_field_as_json_values():
     facts = full_web()
-    data = domain.web_to_json(facts, domain.score(facts, TODAY))
+    data = web_to_json(facts, web_score(facts, TODAY))
     json.dumps(data)  # plain JSON: no enums, dates or sets left
     assert (data["format"], data["version"]) == ("mentoring-web", 1)
     assert data["centre"]["strengths"] == ["Calm in a storm", "Songs for every transition"]
@@ -72,7 +78,7 @@ def test_the_export_has_every_field_as_json_values():
 
 def test_the_export_carries_the_score():
     facts = new_dece()
-    score = domain.web_to_json(facts, domain.score(facts, TODAY))["score"]
+    score = web_to_json(facts, web_score(facts, TODAY))["score"]
     assert {key: score[key] for key in ("S", "R", "T", "M", "Q", "total")} == {
         "S": 5,
         "R": 4,
@@ -87,15 +93,15 @@ def test_the_export_carries_the_score():
 
 def test_a_web_round_trips_through_json():
     facts = full_web()
-    data = json.loads(json.dumps(domain.web_to_json(facts, domain.score(facts, TODAY))))
-    assert domain.web_from_json(data) == facts
+    data = json.loads(json.dumps(web_to_json(facts, web_score(facts, TODAY))))
+    assert web_from_json(data) == facts
 
 
 def test_database_ids_are_not_exported():
     facts = web(replace(strand("With an id"), id=42))
-    data = domain.web_to_json(facts, domain.score(facts, TODAY))
+    data = web_to_json(facts, web_score(facts, TODAY))
     assert "id" not in data["strands"][0]
-    assert domain.web_from_json(data).strands[0].id is None
+    assert web_from_json(data).strands[0].id is None
 
 
 def test_the_example_strand_of_the_brief_reads_with_its_field_names():
@@ -117,7 +123,7 @@ def test_the_example_strand_of_the_brief_reads_with_its_field_names():
         "next_step": "Ask to co-plan the inquiry unit",
         "next_check_in": "2025-11-14",
     }
-    (read,) = domain.web_from_json({"strands": [example]}).strands
+    (read,) = web_from_json({"strands": [example]}).strands
     assert read.supports == {Support.INSTRUCTIONAL_PRACTICE, Support.WELLBEING}
     assert read.stance is Stance.COLLABORATOR
     assert read.direction is Direction.MUTUAL
@@ -126,7 +132,7 @@ def test_the_example_strand_of_the_brief_reads_with_its_field_names():
 
 def test_a_copied_web_may_hold_dates_in_the_past_or_future():
     facts = web(strand(last_contact_on=date(2030, 1, 1), next_check_in=date(2020, 1, 1)))
-    assert domain.web_from_json(domain.web_to_json(facts, domain.score(facts, TODAY))) == facts
+    assert web_from_json(web_to_json(facts, web_score(facts, TODAY))) == facts
 
 
 @pytest.mark.parametrize(
@@ -143,18 +149,18 @@ def test_a_copied_web_may_hold_dates_in_the_past_or_future():
     ],
 )
 def test_unreadable_data_is_refused_with_where(data, where):
-    with pytest.raises(domain.WebDataError) as refused:
-        domain.web_from_json(data)
+    with pytest.raises(WebDataError) as refused:
+        web_from_json(data)
     assert where in refused.value.errors
 
 
 def test_a_stored_snapshot_is_rescored_as_of_the_day_it_was_taken():
     facts = new_payroll_clerk()
-    data = domain.web_to_json(facts, domain.score(facts, TODAY))
+    data = web_to_json(facts, web_score(facts, TODAY))
     taken = datetime(2025, 11, 14, 9, 30)
-    snapshot = domain.snapshot_from_json(data, taken)
+    snapshot = snapshot_from_json(data, taken)
     assert snapshot.taken_at == taken
     assert snapshot.strands == facts.strands
     assert snapshot.score.total == 9
-    months_later = domain.snapshot_from_json(data, datetime(2026, 5, 1))
+    months_later = snapshot_from_json(data, datetime(2026, 5, 1))
     assert months_later.score.strands == 2  # the flash chat with IT is long past

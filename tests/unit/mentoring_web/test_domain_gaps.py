@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from lti_tool.mentoring_web import domain
-from lti_tool.mentoring_web.domain_gaps import PROMPTS
-from lti_tool.mentoring_web.facts import CentreCard, Direction
-from lti_tool.mentoring_web.vocabulary import (
+from lti_tool.mentoring_web.domain.facts import CentreCard, Direction
+from lti_tool.mentoring_web.domain.gaps import MODULE_TITLES, PROMPTS, gap_prompts
+from lti_tool.mentoring_web.domain.vocabulary import (
     Formality,
     Location,
     Model,
@@ -34,18 +33,18 @@ GOALS = CentreCard(goals=("Observe a colleague",))
 
 
 def codes(facts, limit=None) -> list[str]:
-    return [prompt.code for prompt in domain.gap_prompts(facts, TODAY, limit=limit)]
+    return [prompt.code for prompt in gap_prompts(facts, TODAY, limit=limit)]
 
 
 def test_an_empty_web_is_only_invited_to_start():
-    (prompt,) = domain.gap_prompts(web(), TODAY)
+    (prompt,) = gap_prompts(web(), TODAY)
     assert prompt.code == "start_web"
     assert prompt.module_slug == "creating-a-mentoring-web"
     assert prompt.module_title == "Creating a Mentoring Web"
 
 
 def test_every_prompt_links_a_known_module_with_its_title():
-    assert set(domain.MODULE_TITLES) == SLUGS
+    assert set(MODULE_TITLES) == SLUGS
     assert {slug for _message, slug in PROMPTS.values()} <= SLUGS
     for message, _slug in PROMPTS.values():
         assert "%" not in message  # translated and shown as is
@@ -56,7 +55,7 @@ def test_at_most_three_by_default_most_useful_first():
     everything = codes(lonely)
     assert everything[:3] == ["few_strands", "no_wellbeing", "no_feedback"]
     assert codes(lonely, limit=3) == everything[:3]
-    assert len(domain.gap_prompts(lonely, TODAY)) == 3
+    assert len(gap_prompts(lonely, TODAY)) == 3
     assert set(everything) == {
         "few_strands",
         "no_wellbeing",
@@ -130,7 +129,7 @@ def test_the_payroll_clerk_is_invited_to_more_strands_and_well_being():
 )
 def test_adding_the_missing_strand_clears_its_prompt(extra, code, slug):
     base = web(strand("Friend"), centre=GOALS)
-    prompt = next(p for p in domain.gap_prompts(base, TODAY, limit=None) if p.code == code)
+    prompt = next(p for p in gap_prompts(base, TODAY, limit=None) if p.code == code)
     assert prompt.module_slug == slug
     assert code not in codes(web(*base.strands, extra, centre=GOALS))
 
@@ -159,7 +158,7 @@ def test_a_low_rating_with_no_note_invites_scaling_questions():
     assert "strength_without_note" not in codes(web(strand(strength=None)))
     prompt = next(
         p
-        for p in domain.gap_prompts(web(strand(strength=3)), TODAY, limit=None)
+        for p in gap_prompts(web(strand(strength=3)), TODAY, limit=None)
         if p.code == "strength_without_note"
     )
     assert prompt.module_slug == "scaling-questions"
@@ -169,7 +168,7 @@ def test_an_assigned_strand_gone_dormant_invites_rebuilding_trust():
     dormant = strand("Assigned mentor", formality=Formality.ASSIGNED, status=Status.DORMANT)
     prompt = next(
         p
-        for p in domain.gap_prompts(web(dormant), TODAY, limit=None)
+        for p in gap_prompts(web(dormant), TODAY, limit=None)
         if p.code == "assigned_dormant"
     )
     assert prompt.module_slug == "building-relational-trust"
@@ -177,6 +176,6 @@ def test_an_assigned_strand_gone_dormant_invites_rebuilding_trust():
 
 
 def test_no_goal_on_the_centre_card_invites_a_goal_conversation():
-    prompt = domain.gap_prompts(web(strand()), TODAY, limit=None)[-1]
+    prompt = gap_prompts(web(strand()), TODAY, limit=None)[-1]
     assert (prompt.code, prompt.module_slug) == ("no_goals", "goal-setting-conversations")
     assert "no_goals" not in codes(web(strand(), centre=GOALS))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from lti_tool.mentoring_web import domain
-from lti_tool.mentoring_web.facts import Band, Direction
-from lti_tool.mentoring_web.vocabulary import (
+from lti_tool.mentoring_web.domain.facts import Band, Direction
+from lti_tool.mentoring_web.domain.growth import compare, snapshot_of
+from lti_tool.mentoring_web.domain.vocabulary import (
     Frequency,
     Location,
     Model,
@@ -27,12 +27,12 @@ def _september():
     strands = list(new_payroll_clerk().strands)
     # the flash chat with IT happened in early September
     strands[2] = replace(strands[2], last_contact_on=SEPTEMBER.date() - timedelta(days=10))
-    return domain.snapshot_of(strands, SEPTEMBER)
+    return snapshot_of(strands, SEPTEMBER)
 
 
 def _may():
     office, finance, it = _september().strands
-    return domain.snapshot_of(
+    return snapshot_of(
         [
             office,
             replace(
@@ -68,11 +68,11 @@ def test_a_snapshot_scores_the_web_as_of_the_day_it_was_taken():
     september = _september()
     assert september.taken_at == SEPTEMBER
     assert september.score.total == 9
-    assert domain.snapshot_of(september.strands, MAY).score.strands == 2  # the flash chat lapsed
+    assert snapshot_of(september.strands, MAY).score.strands == 2  # the flash chat lapsed
 
 
 def test_strands_gained_ended_and_kept_are_matched_by_normalised_label():
-    comparison = domain.compare(_september(), _may())
+    comparison = compare(_september(), _may())
     assert [s.label for s in comparison.gained] == [
         "Mentoring circle for new office staff",
         "Gr. 5 class I help at lunch",
@@ -85,7 +85,7 @@ def test_strands_gained_ended_and_kept_are_matched_by_normalised_label():
 
 
 def test_families_supports_and_models_reached_and_lost():
-    comparison = domain.compare(_september(), _may())
+    comparison = compare(_september(), _may())
     assert comparison.families_reached == {RoleFamily.COACHES}
     assert comparison.families_lost == frozenset()
     assert comparison.supports_gained == {Support.WELLBEING, Support.CAREER}
@@ -95,7 +95,7 @@ def test_families_supports_and_models_reached_and_lost():
 
 
 def test_score_then_and_now_with_deltas_per_component():
-    comparison = domain.compare(_september(), _may())
+    comparison = compare(_september(), _may())
     assert comparison.score_then.components() == {"S": 3, "R": 1, "T": 3, "M": 2, "Q": 0}
     assert comparison.score_now.components() == {"S": 3, "R": 2, "T": 5, "M": 2, "Q": 1}
     assert comparison.deltas == {"S": 0, "R": 1, "T": 2, "M": 0, "Q": 1, "total": 4}
@@ -104,14 +104,14 @@ def test_score_then_and_now_with_deltas_per_component():
 
 
 def test_a_shrinking_web_shows_negative_deltas_and_lost_reach():
-    comparison = domain.compare(_may(), _september())
+    comparison = compare(_may(), _september())
     assert comparison.deltas["total"] == -4
     assert comparison.families_lost == {RoleFamily.COACHES}
 
 
 def test_comparing_a_web_with_itself_changes_nothing():
     september = _september()
-    comparison = domain.compare(september, september)
+    comparison = compare(september, september)
     assert comparison.gained == comparison.ended == ()
     assert len(comparison.kept) == 3
     assert set(comparison.deltas.values()) == {0}

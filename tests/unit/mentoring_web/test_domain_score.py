@@ -6,9 +6,15 @@ from datetime import timedelta
 
 import pytest
 
-from lti_tool.mentoring_web import domain
-from lti_tool.mentoring_web.facts import Band, Direction, WebScore
-from lti_tool.mentoring_web.vocabulary import (
+from lti_tool.mentoring_web.domain.facts import Band, Direction, WebScore
+from lti_tool.mentoring_web.domain.score import (
+    band_for,
+    distinct_strands,
+    is_active,
+    normalise_label,
+)
+from lti_tool.mentoring_web.domain.score import score as web_score
+from lti_tool.mentoring_web.domain.vocabulary import (
     BOARD_ROLES,
     Frequency,
     Model,
@@ -26,7 +32,7 @@ def _figures(score: WebScore) -> tuple[int, int, int, int, int, int]:
 
 
 def test_worked_example_new_dece_is_17_strong_and_meets_the_checklist():
-    score = domain.score(new_dece(), TODAY)
+    score = web_score(new_dece(), TODAY)
     assert _figures(score) == (5, 4, 5, 2, 1, 17)
     assert score.band is Band.STRONG
     assert score.is_strong_web
@@ -34,7 +40,7 @@ def test_worked_example_new_dece_is_17_strong_and_meets_the_checklist():
 
 
 def test_worked_example_seven_teacher_friends_is_12_growing_one_family_one_model():
-    score = domain.score(seven_teacher_friends(), TODAY)
+    score = web_score(seven_teacher_friends(), TODAY)
     assert _figures(score) == (7, 1, 3, 0, 1, 12)
     assert score.band is Band.GROWING
     assert not score.is_strong_web
@@ -43,7 +49,7 @@ def test_worked_example_seven_teacher_friends_is_12_growing_one_family_one_model
 
 
 def test_worked_example_new_payroll_clerk_is_9_growing_fewer_than_five_strands():
-    score = domain.score(new_payroll_clerk(), TODAY)
+    score = web_score(new_payroll_clerk(), TODAY)
     assert _figures(score) == (3, 1, 3, 2, 0, 9)
     assert score.band is Band.GROWING
     assert not score.is_strong_web
@@ -52,7 +58,7 @@ def test_worked_example_new_payroll_clerk_is_9_growing_fewer_than_five_strands()
 
 
 def test_empty_web_is_a_seed_of_zero():
-    score = domain.score(web(), TODAY)
+    score = web_score(web(), TODAY)
     assert _figures(score) == (0, 0, 0, 0, 0, 0)
     assert score.band is Band.SEED
     assert not score.is_strong_web
@@ -75,19 +81,19 @@ def test_every_component_is_capped_so_the_total_tops_out_at_20():
             for i in range(23)
         )
     )
-    score = domain.score(big, TODAY)
+    score = web_score(big, TODAY)
     assert _figures(score) == (7, 4, 5, 2, 2, 20)
     assert score.active_strands == 23  # the uncapped count is kept for cohort figures
     assert score.band is Band.STRONG
 
 
 def test_model_mix_is_zero_not_negative_without_models():
-    assert domain.score(web(), TODAY).model_mix == 0
-    assert domain.score(web(strand("One")), TODAY).model_mix == 0
+    assert web_score(web(), TODAY).model_mix == 0
+    assert web_score(web(strand("One")), TODAY).model_mix == 0
 
 
 def test_same_person_twice_is_one_strand_with_both_supports():
-    score = domain.score(
+    score = web_score(
         web(
             strand("M.K.", supports={Support.WELLBEING}, strength=8),
             strand("  m.k. ", supports={Support.CAREER}, strength=9),
@@ -101,7 +107,7 @@ def test_same_person_twice_is_one_strand_with_both_supports():
 
 
 def test_merging_keeps_the_union_of_supports_and_the_highest_strength():
-    (merged,) = domain.distinct_strands(
+    (merged,) = distinct_strands(
         [
             strand("Maya  Lee", supports={Support.WELLBEING}, strength=4),
             strand(
@@ -116,7 +122,7 @@ def test_merging_keeps_the_union_of_supports_and_the_highest_strength():
 
 @pytest.mark.parametrize("status", [Status.DORMANT, Status.ENDED, Status.PLANNED])
 def test_dormant_ended_and_planned_strands_do_not_count(status):
-    score = domain.score(
+    score = web_score(
         web(
             strand("Active"), strand("Other", status=status, board_role="principal_vice_principal")
         ),
@@ -126,7 +132,7 @@ def test_dormant_ended_and_planned_strands_do_not_count(status):
 
 
 def test_rarely_is_not_active():
-    assert not domain.is_active(strand(frequency=Frequency.RARELY), TODAY)
+    assert not is_active(strand(frequency=Frequency.RARELY), TODAY)
 
 
 @pytest.mark.parametrize(
@@ -139,7 +145,7 @@ def test_rarely_is_not_active():
     ],
 )
 def test_regular_rhythms_are_active(frequency):
-    assert domain.is_active(strand(frequency=frequency), TODAY)
+    assert is_active(strand(frequency=frequency), TODAY)
 
 
 @pytest.mark.parametrize(
@@ -148,7 +154,7 @@ def test_regular_rhythms_are_active(frequency):
 def test_just_in_time_counts_while_the_last_contact_is_within_90_days(days_ago, active):
     last = None if days_ago is None else TODAY - timedelta(days=days_ago)
     jit = strand(frequency=Frequency.JUST_IN_TIME, last_contact_on=last)
-    assert domain.is_active(jit, TODAY) is active
+    assert is_active(jit, TODAY) is active
 
 
 def test_strands_i_support_count_only_for_reciprocity():
@@ -162,15 +168,15 @@ def test_strands_i_support_count_only_for_reciprocity():
         i_offer="A calm start to the day",
         strength=9,
     )
-    alone = domain.score(web(strand("Colleague", strength=9)), TODAY)
-    both = domain.score(web(strand("Colleague", strength=9), class_group), TODAY)
+    alone = web_score(web(strand("Colleague", strength=9)), TODAY)
+    both = web_score(web(strand("Colleague", strength=9), class_group), TODAY)
     assert both.components() == {**alone.components(), "Q": alone.quality + 1}
     assert both.reciprocal_strands == 1
     assert Support.CULTURAL_IDENTITY not in both.supports
 
 
 def test_a_dormant_reciprocal_strand_earns_no_reciprocity():
-    score = domain.score(
+    score = web_score(
         web(strand("Old friend", direction=Direction.MUTUAL, i_offer="x", status=Status.DORMANT)),
         TODAY,
     )
@@ -189,8 +195,8 @@ def test_a_dormant_reciprocal_strand_earns_no_reciprocity():
     ],
 )
 def test_band_boundaries(total, band):
-    assert domain.band_for(total) is band
+    assert band_for(total) is band
 
 
 def test_normalised_labels_ignore_case_and_spacing():
-    assert domain.normalise_label("  Grade 2\tTeam ") == domain.normalise_label("grade 2 team")
+    assert normalise_label("  Grade 2\tTeam ") == normalise_label("grade 2 team")

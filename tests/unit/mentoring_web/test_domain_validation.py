@@ -7,14 +7,17 @@ from typing import Any
 
 import pytest
 
-from lti_tool.mentoring_web import domain
-from lti_tool.mentoring_web.domain_validation import (
+from lti_tool.mentoring_web.domain.facts import CentreCard, Direction
+from lti_tool.mentoring_web.domain.validation import (
     I_OFFER_REQUIRED,
     LOOKS_LIKE_A_NAME,
     STUDENTS_ARE_A_GROUP,
+    looks_like_a_personal_name,
+    strand_warnings,
+    validate_centre_card,
+    validate_strand,
 )
-from lti_tool.mentoring_web.facts import CentreCard, Direction
-from lti_tool.mentoring_web.vocabulary import (
+from lti_tool.mentoring_web.domain.vocabulary import (
     Formality,
     Frequency,
     Location,
@@ -54,7 +57,7 @@ def form(**changes: Any) -> dict[str, Any]:
 
 
 def test_a_complete_form_becomes_facts():
-    facts, errors = domain.validate_strand(form(), TODAY)
+    facts, errors = validate_strand(form(), TODAY)
     assert errors == {}
     assert facts is not None
     assert facts.label == "Élodie B. (Gr. 2 partner)"
@@ -74,13 +77,13 @@ def test_a_complete_form_becomes_facts():
 def test_every_value_may_arrive_as_a_list():
     """MultiDict.to_dict(flat=False) gives lists for every field."""
     values = {key: value if isinstance(value, list) else [value] for key, value in form().items()}
-    facts, errors = domain.validate_strand(values, TODAY)
+    facts, errors = validate_strand(values, TODAY)
     assert errors == {}
-    assert facts == domain.validate_strand(form(), TODAY)[0]
+    assert facts == validate_strand(form(), TODAY)[0]
 
 
 def test_typed_values_from_wtforms_are_accepted():
-    facts, errors = domain.validate_strand(
+    facts, errors = validate_strand(
         form(
             strength=8,
             next_check_in=date(2025, 11, 28),
@@ -108,7 +111,7 @@ def test_optional_fields_may_be_blank_and_direction_defaults_to_supports_me():
         ],
         "",
     )
-    facts, errors = domain.validate_strand(form(**blanks), TODAY)
+    facts, errors = validate_strand(form(**blanks), TODAY)
     assert errors == {}
     assert facts is not None
     assert facts.direction is Direction.SUPPORTS_ME
@@ -150,17 +153,17 @@ def test_optional_fields_may_be_blank_and_direction_defaults_to_supports_me():
     ],
 )
 def test_bad_values_are_reported_on_their_field(changes, field):
-    facts, errors = domain.validate_strand(form(**changes), TODAY)
+    facts, errors = validate_strand(form(**changes), TODAY)
     assert facts is None
     assert list(errors) == [field]
 
 
 def test_a_label_of_exactly_60_characters_is_fine():
-    assert domain.validate_strand(form(label="x" * 60), TODAY)[1] == {}
+    assert validate_strand(form(label="x" * 60), TODAY)[1] == {}
 
 
 def test_every_problem_is_reported_at_once():
-    _facts, errors = domain.validate_strand({}, TODAY)
+    _facts, errors = validate_strand({}, TODAY)
     assert {
         "label",
         "kind",
@@ -175,9 +178,9 @@ def test_every_problem_is_reported_at_once():
 
 @pytest.mark.parametrize("direction", ["mutual", "i_support"])
 def test_reciprocal_strands_say_what_i_offer(direction):
-    _facts, errors = domain.validate_strand(form(direction=direction, i_offer=" "), TODAY)
+    _facts, errors = validate_strand(form(direction=direction, i_offer=" "), TODAY)
     assert errors == {"i_offer": [I_OFFER_REQUIRED]}
-    facts, errors = domain.validate_strand(form(direction=direction, i_offer="Tech help"), TODAY)
+    facts, errors = validate_strand(form(direction=direction, i_offer="Tech help"), TODAY)
     assert errors == {}
     assert facts is not None
     assert facts.i_offer == "Tech help"
@@ -185,32 +188,32 @@ def test_reciprocal_strands_say_what_i_offer(direction):
 
 @pytest.mark.parametrize("kind", ["individual", "network"])
 def test_students_are_always_a_group(kind):
-    _facts, errors = domain.validate_strand(
+    _facts, errors = validate_strand(
         form(board_role="students", kind=kind, label="My class"), TODAY
     )
     assert errors == {"kind": [STUDENTS_ARE_A_GROUP]}
 
 
 def test_a_student_group_is_fine():
-    facts, errors = domain.validate_strand(
+    facts, errors = validate_strand(
         form(board_role="students", kind="group", label="My period 3 class"), TODAY
     )
     assert errors == {}
     assert facts is not None
-    assert domain.strand_warnings(facts) == {}
+    assert strand_warnings(facts) == {}
 
 
 def test_last_contact_cannot_be_in_the_future_but_a_past_check_in_is_allowed():
     tomorrow, last_year = TODAY + timedelta(days=1), TODAY - timedelta(days=365)
-    _facts, errors = domain.validate_strand(form(last_contact_on=tomorrow.isoformat()), TODAY)
+    _facts, errors = validate_strand(form(last_contact_on=tomorrow.isoformat()), TODAY)
     assert list(errors) == ["last_contact_on"]
-    assert domain.validate_strand(form(last_contact_on=TODAY.isoformat()), TODAY)[1] == {}
-    assert domain.validate_strand(form(next_check_in=last_year.isoformat()), TODAY)[1] == {}
+    assert validate_strand(form(last_contact_on=TODAY.isoformat()), TODAY)[1] == {}
+    assert validate_strand(form(next_check_in=last_year.isoformat()), TODAY)[1] == {}
 
 
 def test_without_today_the_rules_relative_to_today_are_skipped():
     future = (TODAY + timedelta(days=30)).isoformat()
-    assert domain.validate_strand(form(last_contact_on=future), None)[1] == {}
+    assert validate_strand(form(last_contact_on=future), None)[1] == {}
 
 
 @pytest.mark.parametrize(
@@ -225,7 +228,7 @@ def test_without_today_the_rules_relative_to_today_are_skipped():
     ],
 )
 def test_labels_that_look_like_names(label):
-    assert domain.looks_like_a_personal_name(label)
+    assert looks_like_a_personal_name(label)
 
 
 @pytest.mark.parametrize(
@@ -246,25 +249,25 @@ def test_labels_that_look_like_names(label):
     ],
 )
 def test_labels_that_describe_a_group(label):
-    assert not domain.looks_like_a_personal_name(label)
+    assert not looks_like_a_personal_name(label)
 
 
 def test_a_student_strand_that_looks_like_a_name_warns_without_blocking():
     facts = strand("Emma Tremblay", kind=StrandKind.GROUP, board_role="students")
-    assert domain.strand_warnings(facts) == {"label": [LOOKS_LIKE_A_NAME]}
+    assert strand_warnings(facts) == {"label": [LOOKS_LIKE_A_NAME]}
     # colleagues may be named: the label is private to its author
-    assert domain.strand_warnings(strand("Emma Tremblay")) == {}
+    assert strand_warnings(strand("Emma Tremblay")) == {}
 
 
 # --- The centre card -------------------------------------------------------------------------
 
 
 def test_an_empty_centre_card_is_valid():
-    assert domain.validate_centre_card({}) == (CentreCard(), {})
+    assert validate_centre_card({}) == (CentreCard(), {})
 
 
 def test_a_centre_card_from_the_form_reads_one_item_per_line():
-    card, errors = domain.validate_centre_card(
+    card, errors = validate_centre_card(
         {
             "board_role": "early_childhood_educator",
             "years_in_role": "lt1",
@@ -284,7 +287,7 @@ def test_a_centre_card_from_the_form_reads_one_item_per_line():
 
 
 def test_blank_choices_on_the_centre_card_mean_not_given():
-    card, errors = domain.validate_centre_card({"board_role": "", "years_in_role": ""})
+    card, errors = validate_centre_card({"board_role": "", "years_in_role": ""})
     assert errors == {}
     assert card is not None
     assert (card.board_role, card.years_in_role) == (None, None)
@@ -304,13 +307,13 @@ def test_blank_choices_on_the_centre_card_mean_not_given():
     ],
 )
 def test_centre_card_limits(values, field):
-    card, errors = domain.validate_centre_card(values)
+    card, errors = validate_centre_card(values)
     assert card is None
     assert list(errors) == [field]
 
 
 def test_centre_card_limits_are_inclusive():
-    card, errors = domain.validate_centre_card(
+    card, errors = validate_centre_card(
         {
             "strengths": ["x" * 120] * 3,
             "goals": ["x" * 200] * 3,

@@ -10,10 +10,10 @@ import sys
 import pytest
 
 from lti_tool import paths
-from lti_tool.mentoring_web.facts import CentreCard, Direction, StrandFacts, WebFacts
-from lti_tool.mentoring_web.layout import WebLayout, layout_web
-from lti_tool.mentoring_web.legend import centre_lines, layout_legend
-from lti_tool.mentoring_web.vocabulary import (
+from lti_tool.mentoring_web.domain.facts import CentreCard, Direction, StrandFacts, WebFacts
+from lti_tool.mentoring_web.domain.layout import WebLayout, layout_web
+from lti_tool.mentoring_web.domain.legend import centre_lines, layout_legend
+from lti_tool.mentoring_web.domain.vocabulary import (
     Frequency,
     Location,
     Model,
@@ -22,7 +22,7 @@ from lti_tool.mentoring_web.vocabulary import (
     StrandKind,
     Support,
 )
-from lti_tool.mentoring_web.web_style import (
+from lti_tool.mentoring_web.domain.web_style import (
     FAMILY_STYLES,
     INK,
     TEXTS,
@@ -71,10 +71,10 @@ def by_label(layout: WebLayout) -> dict:
 
 def test_layout_and_style_modules_are_pure():
     allowed = {
-        "lti_tool.mentoring_web." + m for m in ("vocabulary", "facts", "layout", "web_style")
+        "lti_tool.mentoring_web.domain." + m for m in ("vocabulary", "facts", "layout", "web_style")
     }
     for name in ("layout", "legend", "web_style"):
-        path = paths.PACKAGE_ROOT / "mentoring_web" / f"{name}.py"
+        path = paths.PACKAGE_ROOT / "mentoring_web" / "domain" / f"{name}.py"
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             modules = [a.name for a in node.names] if isinstance(node, ast.Import) else []
             if isinstance(node, ast.ImportFrom):
@@ -285,6 +285,6 @@ def test_legend_lists_families_present_and_line_styles_in_use():
 
 
 def test_a_long_hyphenated_word_breaks_after_its_hyphen() -> None:
-    from lti_tool.mentoring_web.web_style import fit_text
+    from lti_tool.mentoring_web.domain.web_style import fit_text
 
     assert fit_text("Vice-principal", 6, 2) == ("Vice-", "principal")

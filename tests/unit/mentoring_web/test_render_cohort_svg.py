@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from lti_tool.mentoring_web.render_cohort_svg import (
+from lti_tool.mentoring_web.domain.render_cohort_svg import (
     CANVAS_COLOURS,
     SINGLE,
     THEN_NOW,
@@ -16,7 +16,7 @@ from lti_tool.mentoring_web.render_cohort_svg import (
     Value,
     render_chart,
 )
-from lti_tool.mentoring_web.web_style import INK, contrast_ratio
+from lti_tool.mentoring_web.domain.web_style import INK, contrast_ratio
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 SVG = "{http://www.w3.org/2000/svg}"

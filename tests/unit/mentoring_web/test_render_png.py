@@ -7,11 +7,9 @@ import io
 import pytest
 from PIL import Image
 
-from lti_tool.mentoring_web import render_png as module
-from lti_tool.mentoring_web.facts import CentreCard, Direction, StrandFacts, WebFacts
-from lti_tool.mentoring_web.layout import layout_web
-from lti_tool.mentoring_web.render_png import render_png
-from lti_tool.mentoring_web.vocabulary import (
+from lti_tool.mentoring_web.domain.facts import CentreCard, Direction, StrandFacts, WebFacts
+from lti_tool.mentoring_web.domain.layout import layout_web
+from lti_tool.mentoring_web.domain.vocabulary import (
     Frequency,
     Location,
     Model,
@@ -19,7 +17,9 @@ from lti_tool.mentoring_web.vocabulary import (
     StrandKind,
     Support,
 )
-from lti_tool.mentoring_web.web_style import FAMILY_STYLES
+from lti_tool.mentoring_web.domain.web_style import FAMILY_STYLES
+from lti_tool.mentoring_web.services import render_png as module
+from lti_tool.mentoring_web.services.render_png import render_png
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -6,10 +6,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from lti_tool.mentoring_web.facts import CentreCard, Direction, StrandFacts, WebFacts
-from lti_tool.mentoring_web.layout import layout_web
-from lti_tool.mentoring_web.render_svg import render_svg, render_svg_inline
-from lti_tool.mentoring_web.vocabulary import (
+from lti_tool.mentoring_web.domain.facts import CentreCard, Direction, StrandFacts, WebFacts
+from lti_tool.mentoring_web.domain.layout import layout_web
+from lti_tool.mentoring_web.domain.render_svg import render_svg, render_svg_inline
+from lti_tool.mentoring_web.domain.vocabulary import (
     BOARD_ROLE_LABELS,
     ROLE_FAMILY_LABELS,
     Frequency,
@@ -19,7 +19,7 @@ from lti_tool.mentoring_web.vocabulary import (
     StrandKind,
     Support,
 )
-from lti_tool.mentoring_web.web_style import TEXTS
+from lti_tool.mentoring_web.domain.web_style import TEXTS
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 EVIL = '<script>alert("x")</script> & "M.K."'

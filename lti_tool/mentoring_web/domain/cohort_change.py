@@ -24,9 +24,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from lti_tool.mentoring_web.domain_cohort import STRAND_BUCKETS, Cell, _cell, _distribution
-from lti_tool.mentoring_web.facts import WebScore
-from lti_tool.mentoring_web.vocabulary import RoleFamily
+from lti_tool.mentoring_web.domain.cohort import STRAND_BUCKETS, Cell, _cell, _distribution
+from lti_tool.mentoring_web.domain.facts import WebScore
+from lti_tool.mentoring_web.domain.vocabulary import RoleFamily
 
 FIVE_STRANDS = 5  # the checklist's first item, and the NTIP 5-7 supports finding (§1.7)
 

@@ -20,9 +20,8 @@ from lti_tool.limits import limit
 from lti_tool.lti.launch import LaunchContext
 from lti_tool.lti.mentors import mentors_of
 from lti_tool.lti.models import Context, Deployment, User
-from lti_tool.mentoring_web.facts import CentreCard, Direction, StrandFacts, WebFacts
-from lti_tool.mentoring_web.models import Strand, WebOwner
-from lti_tool.mentoring_web.vocabulary import (
+from lti_tool.mentoring_web.domain.facts import CentreCard, Direction, StrandFacts, WebFacts
+from lti_tool.mentoring_web.domain.vocabulary import (
     Formality,
     Frequency,
     Location,
@@ -32,6 +31,7 @@ from lti_tool.mentoring_web.vocabulary import (
     StrandKind,
     Support,
 )
+from lti_tool.mentoring_web.models import Strand, WebOwner
 
 STRAND_FIELDS = (
     "label",

@@ -21,8 +21,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from lti_tool.mentoring_web.web_style import FONT_FAMILY, INK, WHITE, clean_text, fit_text
-from lti_tool.mentoring_web.web_style import text_width as em_width
+from lti_tool.mentoring_web.domain.web_style import FONT_FAMILY, INK, WHITE, clean_text, fit_text
+from lti_tool.mentoring_web.domain.web_style import text_width as em_width
 
 SVG_NS = "http://www.w3.org/2000/svg"
 WIDTH = 440.0  # about the width it is shown at beside its table, so 13 units read as 13px

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from lti_tool.mentoring_web.facts import Direction
-from lti_tool.mentoring_web.layout import WebLayout
-from lti_tool.mentoring_web.vocabulary import Status
-from lti_tool.mentoring_web.web_style import LEGEND_STYLES, fit_text, label_text
+from lti_tool.mentoring_web.domain.facts import Direction
+from lti_tool.mentoring_web.domain.layout import WebLayout
+from lti_tool.mentoring_web.domain.vocabulary import Status
+from lti_tool.mentoring_web.domain.web_style import LEGEND_STYLES, fit_text, label_text
 
 
 @dataclass(frozen=True)

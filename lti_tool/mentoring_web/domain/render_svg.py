@@ -14,10 +14,10 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 
-from lti_tool.mentoring_web.layout import StrandLayout, WebLayout
-from lti_tool.mentoring_web.legend import LegendRow, centre_lines, layout_legend
-from lti_tool.mentoring_web.vocabulary import RoleFamily
-from lti_tool.mentoring_web.web_style import (
+from lti_tool.mentoring_web.domain.layout import StrandLayout, WebLayout
+from lti_tool.mentoring_web.domain.legend import LegendRow, centre_lines, layout_legend
+from lti_tool.mentoring_web.domain.vocabulary import RoleFamily
+from lti_tool.mentoring_web.domain.web_style import (
     FAMILY_STYLES,
     FONT_FAMILY,
     INK,

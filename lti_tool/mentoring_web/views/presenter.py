@@ -12,11 +12,13 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from lti_tool.db import utcnow
-from lti_tool.mentoring_web import domain, vocabulary
-from lti_tool.mentoring_web.facts import WebFacts, WebScore
-from lti_tool.mentoring_web.layout import layout_web
-from lti_tool.mentoring_web.render_svg import render_svg, render_svg_inline
-from lti_tool.mentoring_web.web_style import TEXTS
+from lti_tool.mentoring_web.domain import vocabulary
+from lti_tool.mentoring_web.domain.facts import WebFacts, WebScore
+from lti_tool.mentoring_web.domain.gaps import GapPrompt, gap_prompts
+from lti_tool.mentoring_web.domain.layout import layout_web
+from lti_tool.mentoring_web.domain.render_svg import render_svg, render_svg_inline
+from lti_tool.mentoring_web.domain.score import score
+from lti_tool.mentoring_web.domain.web_style import TEXTS
 
 
 def today() -> date:
@@ -77,14 +79,14 @@ def translated_errors(errors: dict[str, list[str]]) -> dict[str, list[str]]:
     return {field: [_(message) for message in messages] for field, messages in errors.items()}
 
 
-def score_and_prompts(web: WebFacts) -> tuple[WebScore, list[domain.GapPrompt]]:
+def score_and_prompts(web: WebFacts) -> tuple[WebScore, list[GapPrompt]]:
     when = today()
-    return domain.score(web, when), domain.gap_prompts(web, when)
+    return score(web, when), gap_prompts(web, when)
 
 
 def template_helpers() -> dict[str, object]:
     """Translated labels of stored values, for the web's templates."""
-    from lti_tool.mentoring_web.facts import BAND_LABELS
+    from lti_tool.mentoring_web.domain.facts import BAND_LABELS
     from lti_tool.mentoring_web.forms import DIRECTION_LABELS
 
     def lookup(labels: dict):

@@ -14,8 +14,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from lti_tool.mentoring_web.facts import CentreCard, Direction, StrandFacts
-from lti_tool.mentoring_web.vocabulary import (
+from lti_tool.mentoring_web.domain.facts import CentreCard, Direction, StrandFacts
+from lti_tool.mentoring_web.domain.vocabulary import (
     BOARD_ROLE_LABELS,
     N_,
     STUDENTS_ROLE,

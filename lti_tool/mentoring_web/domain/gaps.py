@@ -12,14 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from lti_tool.mentoring_web.domain_score import (
+from lti_tool.mentoring_web.domain.facts import WebFacts
+from lti_tool.mentoring_web.domain.score import (
     STRONG_TIE,
     active_supports,
     distinct_strands,
     is_active,
 )
-from lti_tool.mentoring_web.facts import WebFacts
-from lti_tool.mentoring_web.vocabulary import N_, Formality, Location, Status, Support
+from lti_tool.mentoring_web.domain.vocabulary import N_, Formality, Location, Status, Support
 
 # Stable slugs of the mini-modules (used by the mini-modules feature's URLs) and their titles.
 MODULE_TITLES: dict[str, str] = {

@@ -1,6 +1,6 @@
 """Growth over time: snapshots of a web, and comparing two of them ("September vs. May").
 
-A snapshot is an immutable copy of the web (`domain.web_to_json`) with the score computed when it
+A snapshot is an immutable copy of the web (`web_to_json`) with the score computed when it
 was taken. It is taken when the learner asks, and at module milestones through
 `take_milestone_snapshot`, the one entry point the mini-modules feature calls. Like `services`,
 every function works only on the web of the launch's user in the launch's course: a snapshot id
@@ -20,9 +20,17 @@ from lti_tool.db import utcnow
 from lti_tool.errors import ConflictError, NotFoundError
 from lti_tool.limits import limit
 from lti_tool.lti.launch import LaunchContext
-from lti_tool.mentoring_web import domain, services
-from lti_tool.mentoring_web.facts import SnapshotFacts, WebFacts
+from lti_tool.mentoring_web.domain.export import (
+    WebDataError,
+    snapshot_from_json,
+    web_from_json,
+    web_to_json,
+)
+from lti_tool.mentoring_web.domain.facts import SnapshotFacts, WebFacts
+from lti_tool.mentoring_web.domain.growth import Comparison, compare, snapshot_of
+from lti_tool.mentoring_web.domain.score import score as web_score
 from lti_tool.mentoring_web.models import WebOwner, WebSnapshot
+from lti_tool.mentoring_web.services import web as services
 
 REQUESTED = "requested"
 MODULE_PREFIX = "module:"
@@ -49,12 +57,12 @@ def take_snapshot(
             )
         )
     web = services.web_facts(owner, display_name)
-    score = domain.score(web, today)
+    score = web_score(web, today)
     snapshot = WebSnapshot(
         owner_id=owner.id,
         taken_at=utcnow(),
         reason=reason,
-        web=domain.web_to_json(web, score),
+        web=web_to_json(web, score),
         total=score.total,
         band=score.band.value,
     )
@@ -133,8 +141,8 @@ def own_snapshot(session: Session, owner: WebOwner | None, snapshot_id: int) -> 
 def snapshot_facts(snapshot: WebSnapshot) -> SnapshotFacts:
     """The stored web, read back through the strand rules, with its score as of when it was taken."""
     try:
-        return domain.snapshot_from_json(snapshot.web, snapshot.taken_at)
-    except domain.WebDataError as error:
+        return snapshot_from_json(snapshot.web, snapshot.taken_at)
+    except WebDataError as error:
         raise ConflictError(
             _l("This snapshot can no longer be read, so it cannot be compared."),
             code="snapshot-unreadable",
@@ -144,8 +152,8 @@ def snapshot_facts(snapshot: WebSnapshot) -> SnapshotFacts:
 def snapshot_web(snapshot: WebSnapshot) -> WebFacts:
     """The web as it was, centre card included, to draw its picture."""
     try:
-        return domain.web_from_json(snapshot.web)
-    except domain.WebDataError as error:
+        return web_from_json(snapshot.web)
+    except WebDataError as error:
         raise ConflictError(
             _l("This snapshot can no longer be read, so it cannot be compared."),
             code="snapshot-unreadable",
@@ -158,7 +166,7 @@ class Growth:
 
     earlier: WebSnapshot
     later: WebSnapshot | None
-    comparison: domain.Comparison
+    comparison: Comparison
     web_then: WebFacts
     web_now: WebFacts
 
@@ -182,13 +190,13 @@ def compare_snapshots(
         first, second = second, first
     then = snapshot_facts(first)
     if second is None:
-        later_facts, web_now = domain.snapshot_of(current.strands, now), current
+        later_facts, web_now = snapshot_of(current.strands, now), current
     else:
         later_facts, web_now = snapshot_facts(second), snapshot_web(second)
     return Growth(
         earlier=first,
         later=second,
-        comparison=domain.compare(then, later_facts),
+        comparison=compare(then, later_facts),
         web_then=snapshot_web(first),
         web_now=web_now,
     )

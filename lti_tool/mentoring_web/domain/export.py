@@ -12,9 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from lti_tool.mentoring_web.domain_growth import snapshot_of
-from lti_tool.mentoring_web.domain_validation import validate_centre_card, validate_strand
-from lti_tool.mentoring_web.facts import (
+from lti_tool.mentoring_web.domain.facts import (
     CentreCard,
     Direction,
     SnapshotFacts,
@@ -22,6 +20,8 @@ from lti_tool.mentoring_web.facts import (
     WebFacts,
     WebScore,
 )
+from lti_tool.mentoring_web.domain.growth import snapshot_of
+from lti_tool.mentoring_web.domain.validation import validate_centre_card, validate_strand
 
 FORMAT = "mentoring-web"
 VERSION = 1

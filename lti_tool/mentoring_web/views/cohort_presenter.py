@@ -16,12 +16,10 @@ from typing import Any
 from flask_babel import format_decimal, format_percent, ngettext
 from flask_babel import gettext as _
 
-from lti_tool.mentoring_web import domain, presenter
-from lti_tool.mentoring_web.domain_cohort import STRAND_BUCKETS
-from lti_tool.mentoring_web.domain_cohort_change import CohortChange, Paired, Trend
-from lti_tool.mentoring_web.render_cohort_svg import Chart, Row, Value, render_chart
-
-Cell = domain.Cell
+from lti_tool.mentoring_web.domain.cohort import STRAND_BUCKETS, Cell, CohortSummary
+from lti_tool.mentoring_web.domain.cohort_change import CohortChange, Paired, Trend
+from lti_tool.mentoring_web.domain.render_cohort_svg import Chart, Row, Value, render_chart
+from lti_tool.mentoring_web.views import presenter
 
 
 @dataclass(frozen=True)
@@ -52,7 +50,7 @@ def bucket_label(bucket: str) -> str:
     return _("7 or more") if bucket == "7+" else bucket
 
 
-def summary_tables(summary: domain.CohortSummary) -> list[FigureTable]:
+def summary_tables(summary: CohortSummary) -> list[FigureTable]:
     """Today's figures; the overview, strand counts, role families and models get a chart."""
     labels = presenter.template_helpers()
     k, n = summary.threshold, summary.learners
@@ -119,7 +117,7 @@ def summary_tables(summary: domain.CohortSummary) -> list[FigureTable]:
     ]
 
 
-def reach_by_role(summary: domain.CohortSummary) -> list[dict[str, Any]]:
+def reach_by_role(summary: CohortSummary) -> list[dict[str, Any]]:
     """The heat map by the learners' own role family, as one table per group (None if too small)."""
     family_label = presenter.template_helpers()["family_label"]
     return [

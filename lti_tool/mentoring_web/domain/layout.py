@@ -13,9 +13,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from lti_tool.mentoring_web.facts import Direction, StrandFacts, WebFacts
-from lti_tool.mentoring_web.vocabulary import RoleFamily, Status
-from lti_tool.mentoring_web.web_style import (
+from lti_tool.mentoring_web.domain.facts import Direction, StrandFacts, WebFacts
+from lti_tool.mentoring_web.domain.vocabulary import RoleFamily, Status
+from lti_tool.mentoring_web.domain.web_style import (
     FAMILY_STYLES,
     WHITE,
     Point,

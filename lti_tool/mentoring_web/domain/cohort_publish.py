@@ -18,8 +18,8 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from lti_tool.mentoring_web.domain_score import normalise_label
-from lti_tool.mentoring_web.facts import CentreCard, WebFacts
+from lti_tool.mentoring_web.domain.facts import CentreCard, WebFacts
+from lti_tool.mentoring_web.domain.score import normalise_label
 
 
 def wordless(web: WebFacts) -> WebFacts:

@@ -11,14 +11,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from lti_tool.mentoring_web.domain_score import (
+from lti_tool.mentoring_web.domain.facts import Band, SnapshotFacts, StrandFacts, WebScore
+from lti_tool.mentoring_web.domain.score import (
     distinct_strands,
     is_active,
     normalise_label,
     score_strands,
 )
-from lti_tool.mentoring_web.facts import Band, SnapshotFacts, StrandFacts, WebScore
-from lti_tool.mentoring_web.vocabulary import Model, RoleFamily, Support
+from lti_tool.mentoring_web.domain.vocabulary import Model, RoleFamily, Support
 
 
 def snapshot_of(strands: Iterable[StrandFacts], taken_at: datetime) -> SnapshotFacts:

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
 
-from lti_tool.mentoring_web.facts import Band, WebScoreAndFacts
-from lti_tool.mentoring_web.vocabulary import Formality, Model, RoleFamily, Status, Support
-from lti_tool.mentoring_web.vocabulary import role_family as family_of
+from lti_tool.mentoring_web.domain.facts import Band, WebScoreAndFacts
+from lti_tool.mentoring_web.domain.vocabulary import Formality, Model, RoleFamily, Status, Support
+from lti_tool.mentoring_web.domain.vocabulary import role_family as family_of
 
 K = TypeVar("K")
 E = TypeVar("E", bound=StrEnum)

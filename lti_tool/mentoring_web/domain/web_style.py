@@ -12,7 +12,12 @@ import re
 from collections.abc import Mapping
 from enum import StrEnum
 
-from lti_tool.mentoring_web.vocabulary import BOARD_ROLE_LABELS, N_, ROLE_FAMILY_LABELS, RoleFamily
+from lti_tool.mentoring_web.domain.vocabulary import (
+    BOARD_ROLE_LABELS,
+    N_,
+    ROLE_FAMILY_LABELS,
+    RoleFamily,
+)
 
 Point = tuple[float, float]
 

@@ -23,10 +23,10 @@ from lti_tool.errors import ForbiddenError, NotFoundError
 from lti_tool.lti.launch import LaunchContext
 from lti_tool.lti.mentors import is_mentor, mentee_user_pks
 from lti_tool.lti.models import MEMBER_ACTIVE, Membership, User
-from lti_tool.mentoring_web import domain
-from lti_tool.mentoring_web.facts import Band, WebFacts
+from lti_tool.mentoring_web.domain.facts import Band, WebFacts
+from lti_tool.mentoring_web.domain.score import score as web_score
 from lti_tool.mentoring_web.models import WebOwner
-from lti_tool.mentoring_web.services import require_course, web_facts
+from lti_tool.mentoring_web.services.web import require_course, web_facts
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def shared_webs(session: Session, launch: LaunchContext, today: date) -> list[Sh
     )
     rows = []
     for owner in owners:
-        score = domain.score(web_facts(owner), today)
+        score = web_score(web_facts(owner), today)
         rows.append(
             SharedWebRow(
                 owner_id=owner.id,

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, timedelta
 
-from lti_tool.mentoring_web.facts import (
+from lti_tool.mentoring_web.domain.facts import (
     Band,
     ChecklistItem,
     Direction,
@@ -19,7 +19,7 @@ from lti_tool.mentoring_web.facts import (
     WebFacts,
     WebScore,
 )
-from lti_tool.mentoring_web.vocabulary import N_, Frequency, Status
+from lti_tool.mentoring_web.domain.vocabulary import N_, Frequency, Status
 
 S_CAP, R_CAP, T_CAP, M_CAP = 7, 4, 5, 2
 STRONG_TIE = 7  # strength at or above which a strand is a strong tie (the scaling-questions scale)

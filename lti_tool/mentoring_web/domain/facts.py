@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-from lti_tool.mentoring_web.vocabulary import (
+from lti_tool.mentoring_web.domain.vocabulary import (
     N_,
     Formality,
     Frequency,

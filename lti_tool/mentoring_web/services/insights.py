@@ -28,18 +28,25 @@ from lti_tool.db import utcnow
 from lti_tool.lti.launch import LaunchContext
 from lti_tool.lti.models import Membership
 from lti_tool.lti.roles import ToolRole
-from lti_tool.mentoring_web import domain
-from lti_tool.mentoring_web.domain_cohort_change import CohortChange, LearnerChange, cohort_change
-from lti_tool.mentoring_web.domain_cohort_publish import (
+from lti_tool.mentoring_web.domain.cohort import CohortSummary, cohort_summary
+from lti_tool.mentoring_web.domain.cohort_change import CohortChange, LearnerChange, cohort_change
+from lti_tool.mentoring_web.domain.cohort_publish import (
     changed_learners,
     fingerprint,
     should_republish,
     wordless,
 )
-from lti_tool.mentoring_web.facts import WebScoreAndFacts
+from lti_tool.mentoring_web.domain.export import (
+    WebDataError,
+    snapshot_from_json,
+    web_from_json,
+    web_to_json,
+)
+from lti_tool.mentoring_web.domain.facts import WebScoreAndFacts
+from lti_tool.mentoring_web.domain.score import score as web_score
 from lti_tool.mentoring_web.models import CohortPublication, WebOwner, WebSnapshot
-from lti_tool.mentoring_web.services import web_facts
-from lti_tool.mentoring_web.sharing import facilitator_course, webs_in
+from lti_tool.mentoring_web.services.sharing import facilitator_course, webs_in
+from lti_tool.mentoring_web.services.web import web_facts
 
 
 @dataclass(frozen=True)
@@ -47,7 +54,7 @@ class CohortInsights:
     """What the cohort page and report show; each part is None below the threshold."""
 
     threshold: int
-    summary: domain.CohortSummary | None  # today's figures (§3.4)
+    summary: CohortSummary | None  # today's figures (§3.4)
     change: CohortChange | None  # first snapshot (on or after `since`) vs. the publication
     since: date | None
     published_at: datetime | None = None  # when the figures were published
@@ -79,9 +86,9 @@ def cohort_insights(
     as_of = publication.published_at.date()
     learners: dict[int, WebScoreAndFacts] = {}
     for entry in publication.learners:
-        web = domain.web_from_json(entry["web"])
-        learners[entry["owner_id"]] = WebScoreAndFacts(web=web, score=domain.score(web, as_of))
-    summary = domain.cohort_summary(list(learners.values()), threshold)
+        web = web_from_json(entry["web"])
+        learners[entry["owner_id"]] = WebScoreAndFacts(web=web, score=web_score(web, as_of))
+    summary = cohort_summary(list(learners.values()), threshold)
     snapshots = first_snapshots(session, context_pk, since, until=publication.published_at)
     return CohortInsights(
         threshold=threshold,
@@ -139,7 +146,7 @@ def _wordless_learners(session: Session, context_pk: int, today: date) -> list[d
     found = []
     for owner in owners:
         web = wordless(web_facts(owner))
-        data = domain.web_to_json(web, domain.score(web, today))
+        data = web_to_json(web, web_score(web, today))
         print_of = fingerprint({**data, "snapshots": snapshots.get(owner.id, 0)})
         found.append({"owner_id": owner.id, "fingerprint": print_of, "web": data})
     return sorted(found, key=lambda entry: entry["owner_id"])
@@ -188,8 +195,8 @@ def _changes(
         if now is None:  # a facilitator's or mentor's web, or someone no longer in the course
             continue
         try:
-            then = domain.snapshot_from_json(snapshot.web, snapshot.taken_at)
-        except domain.WebDataError:
+            then = snapshot_from_json(snapshot.web, snapshot.taken_at)
+        except WebDataError:
             continue
         changes.append(LearnerChange(then=then.score, now=now.score))
     return changes

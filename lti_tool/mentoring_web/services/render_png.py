@@ -17,10 +17,10 @@ from collections.abc import Mapping
 from PIL import Image, ImageDraw, ImageFont
 from PIL.PngImagePlugin import PngInfo
 
-from lti_tool.mentoring_web.layout import WebLayout
-from lti_tool.mentoring_web.legend import LegendRow, centre_lines, layout_legend
-from lti_tool.mentoring_web.vocabulary import RoleFamily
-from lti_tool.mentoring_web.web_style import (
+from lti_tool.mentoring_web.domain.layout import WebLayout
+from lti_tool.mentoring_web.domain.legend import LegendRow, centre_lines, layout_legend
+from lti_tool.mentoring_web.domain.vocabulary import RoleFamily
+from lti_tool.mentoring_web.domain.web_style import (
     FAMILY_STYLES,
     INK,
     WHITE,
