@@ -144,17 +144,17 @@ def _register_blueprints(app: Flask) -> None:
     from lti_tool.grades.cli import grades_cli
     from lti_tool.grades.views import blueprint as grades
     from lti_tool.home.views import blueprint as home
-    from lti_tool.home.views import course
     from lti_tool.learning_modules.cli import files_cli
     from lti_tool.learning_modules.views import blueprint as learning_modules
     from lti_tool.lti.views import blueprint as lti
     from lti_tool.mentoring_web.views import blueprint as mentoring_web
     from lti_tool.rosters.cli import rosters_cli
     from lti_tool.rosters.views import blueprint as rosters
+    from lti_tool.site.views import blueprint as site
 
     app.register_blueprint(lti)
+    app.register_blueprint(site)
     app.register_blueprint(home)
-    app.register_blueprint(course)
     app.register_blueprint(learning_modules)
     app.register_blueprint(course_progress)
     app.register_blueprint(mentoring_web)

@@ -27,7 +27,7 @@ from sqlalchemy import ColumnElement, Row, Select, and_, func, select, union_all
 from sqlalchemy.orm import Session
 
 from lti_tool import errors
-from lti_tool.course_progress.domain import (
+from lti_tool.course_progress.domain.grid import (
     NO_FEEDBACK,
     Column,
     LearnerFacts,

@@ -19,7 +19,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from lti_tool.course_progress import services
-from lti_tool.course_progress.domain import (
+from lti_tool.course_progress.domain.csv_export import CsvWords, csv_bytes, safe_filename, table
+from lti_tool.course_progress.domain.grid import (
     LAUNCHED_FILTERS,
     ROSTER_DELETED,
     ROSTER_FILTERS,
@@ -28,15 +29,14 @@ from lti_tool.course_progress.domain import (
     narrowed,
     parse_query,
 )
-from lti_tool.course_progress.domain_csv import CsvWords, csv_bytes, safe_filename, table
-from lti_tool.course_progress.domain_paging import page_links, paginate
+from lti_tool.course_progress.domain.paging import page_links, paginate
 from lti_tool.db import utcnow
 from lti_tool.extensions import db
 from lti_tool.learning_modules.services.catalogue import catalogue_of
 from lti_tool.lti.binding import current_launch, launch_blueprint, roles_required
 from lti_tool.lti.roles import ToolRole
 
-blueprint = launch_blueprint("progress", __name__)
+blueprint = launch_blueprint("course_progress", __name__)
 
 STATUS_WORDS = {
     # A module's state: French agrees with "mini-module" (masculine), not with "réflexion".

@@ -13,7 +13,7 @@ from flask.cli import AppGroup
 from lti_tool.cli import table, when
 from lti_tool.db import utcnow
 from lti_tool.extensions import db
-from lti_tool.grades import services
+from lti_tool.grades.services import delivery as services
 
 grades_cli = AppGroup("grades", help="Deliver completion scores to LMS gradebooks.")
 

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from lti_tool import errors
 from lti_tool.db import utcnow
 from lti_tool.extensions import db
-from lti_tool.grades import services
+from lti_tool.grades.services import delivery as services
 from lti_tool.lti.binding import current_launch, launch_blueprint, roles_required
 from lti_tool.lti.roles import ToolRole
 

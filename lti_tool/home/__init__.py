@@ -1,1 +1,1 @@
-"""The tool's landing pages: the course home after a launch, the public index and health check."""
+"""The course home after a launch: where a learner or facilitator starts, and where deep links land."""

@@ -1,53 +1,21 @@
-"""Public pages: the tool's index (what an LMS administrator needs to register it) and /healthz."""
+"""The course home a launch lands on, or the page a deep link names (its first visit only)."""
 
 from __future__ import annotations
 
-import logging
-
-from flask import Blueprint, current_app, redirect, render_template, session, url_for
+from flask import current_app, redirect, render_template, session, url_for
 from flask_babel import gettext as _
-from sqlalchemy import text
 
-from lti_tool.extensions import db
 from lti_tool.learning_modules.domain.modules import LINK_MODULE_PARAM
 from lti_tool.learning_modules.services.catalogue import catalogue_of
 from lti_tool.lti.binding import current_launch, launch_blueprint
 from lti_tool.lti.launch import LaunchContext
 
-blueprint = Blueprint("home", __name__)
-log = logging.getLogger(__name__)
+blueprint = launch_blueprint("home", __name__)
+LANDED_KEY = "lti_landed"  # launches already sent on to their deep-linked page
 
 
 @blueprint.get("/")
 def index():
-    return render_template("home/index.html")
-
-
-@blueprint.get("/healthz")
-def healthz():
-    try:
-        db.session.execute(text("SELECT 1"))
-    except Exception:
-        log.exception("health check: database unreachable")
-        db.session.rollback()
-        return {"status": "error", "database": "unreachable"}, 503
-    return {"status": "ok", "database": "ok"}
-
-
-@blueprint.get("/favicon.ico")
-def favicon():
-    """No icon of our own: 204 so browsers stop asking, and the logs carry no 404 for every visit."""
-    return "", 204, {"Cache-Control": "public, max-age=86400"}
-
-
-course = launch_blueprint("course", __name__)
-
-
-LANDED_KEY = "lti_landed"  # launches already sent on to their deep-linked page
-
-
-@course.get("/")
-def home():
     launch = current_launch()
     target, notice = _deep_link_target(launch)
     if target is not None:

@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from lti_tool.db import utcnow
 from lti_tool.extensions import db
-from lti_tool.rosters import listeners, services
+from lti_tool.rosters import listeners
 from lti_tool.rosters.models import RosterSync
+from lti_tool.rosters.services import sync as services
 
 rosters_cli = AppGroup("rosters", help="Sync course rosters from the LMS (NRPS).")
 

@@ -10,7 +10,8 @@ from lti_tool.extensions import db
 from lti_tool.lti.binding import current_launch, launch_blueprint, roles_required
 from lti_tool.lti.models import MEMBER_STATUSES
 from lti_tool.lti.roles import ToolRole
-from lti_tool.rosters import listeners, roster
+from lti_tool.rosters import listeners
+from lti_tool.rosters.services import roster
 
 blueprint = launch_blueprint("rosters", __name__)
 STATUS_FILTERS = ("all", *MEMBER_STATUSES)

@@ -12,9 +12,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from lti_tool.extensions import db
-from lti_tool.grades import services
 from lti_tool.grades.models import ScoreRecord
-from lti_tool.grades.services import DeliveryReport
+from lti_tool.grades.services import delivery as services
+from lti_tool.grades.services.delivery import DeliveryReport
 from lti_tool.lti.launch import LaunchContext
 from lti_tool.lti.services import load_launch
 from tests.fake_platform import FakePlatform

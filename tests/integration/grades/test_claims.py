@@ -8,8 +8,9 @@ from datetime import timedelta
 
 from lti_tool.db import utcnow
 from lti_tool.extensions import db
-from lti_tool.grades import domain, line_items
+from lti_tool.grades import domain
 from lti_tool.grades.models import ScoreRecord
+from lti_tool.grades.services import line_items
 from tests.integration.grades.helpers import Launched, deliver, record, records
 
 

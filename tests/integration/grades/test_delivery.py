@@ -171,7 +171,7 @@ def test_cli_lists_scores(app, fake_platform, runner):
 
 def test_immediate_delivery_after_the_commit_never_raises(app, fake_platform):
     from lti_tool.extensions import db
-    from lti_tool.grades import services
+    from lti_tool.grades.services import delivery as services
 
     learner = Launched(app, fake_platform, "jean-francois")
     fake_platform.state.set_unavailable(503)

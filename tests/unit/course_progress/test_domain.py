@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from lti_tool.course_progress.domain import (
+from lti_tool.course_progress.domain.grid import (
     CellStatus,
     Column,
     LearnerFacts,
@@ -21,7 +21,7 @@ from lti_tool.course_progress.domain import (
     parse_query,
     sort_rows,
 )
-from lti_tool.course_progress.domain_paging import page_links, paginate
+from lti_tool.course_progress.domain.paging import page_links, paginate
 from lti_tool.learning_modules.domain.feedback import is_reviewed
 from lti_tool.lti.names import search_key as fold
 

@@ -8,14 +8,20 @@ from datetime import date, datetime
 
 import pytest
 
-from lti_tool.course_progress.domain import (
+from lti_tool.course_progress.domain.csv_export import (
+    CsvWords,
+    csv_bytes,
+    safe_cell,
+    safe_filename,
+    table,
+)
+from lti_tool.course_progress.domain.grid import (
     CellStatus,
     Column,
     LearnerFacts,
     ModuleFacts,
     build_rows,
 )
-from lti_tool.course_progress.domain_csv import CsvWords, csv_bytes, safe_cell, safe_filename, table
 
 WORDS = CsvWords(
     headers=("Nom", "Courriel", "Statut", "A lancé l'outil", "Dernière activité"),

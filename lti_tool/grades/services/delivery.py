@@ -23,10 +23,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from lti_tool.db import utcnow
-from lti_tool.grades import domain, line_items
-from lti_tool.grades.ags_client import AgsCallError
+from lti_tool.grades import domain
 from lti_tool.grades.domain import Status
 from lti_tool.grades.models import ScoreRecord
+from lti_tool.grades.services import line_items
+from lti_tool.grades.services.ags_client import AgsCallError
 from lti_tool.learning_modules.domain.modules import LINK_MODULE_PARAM
 from lti_tool.lti.launch import LaunchContext
 from lti_tool.lti.state_store import StateStore

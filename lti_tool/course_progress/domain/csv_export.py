@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from lti_tool.course_progress.domain import CellStatus, Column, LearnerRow
+from lti_tool.course_progress.domain.grid import CellStatus, Column, LearnerRow
 
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

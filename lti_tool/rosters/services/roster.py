@@ -20,7 +20,7 @@ from lti_tool.lti.launch import LaunchContext
 from lti_tool.lti.models import MEMBER_ACTIVE, MEMBER_STATUSES, Membership, User
 from lti_tool.lti.names import search_key
 from lti_tool.rosters.models import RosterSync
-from lti_tool.rosters.services import sync_state
+from lti_tool.rosters.services.sync import sync_state
 
 PER_PAGE = 100
 

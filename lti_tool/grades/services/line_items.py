@@ -22,9 +22,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lti_tool.grades import domain
-from lti_tool.grades.ags_client import AgsCallError, AgsClient
 from lti_tool.grades.domain import Status
 from lti_tool.grades.models import ModuleLineItem, ScoreRecord
+from lti_tool.grades.services.ags_client import AgsCallError, AgsClient
 from lti_tool.lti.keys import active_key
 from lti_tool.lti.models import Platform
 from lti_tool.lti.state_store import StateStore

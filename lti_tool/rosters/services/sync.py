@@ -33,7 +33,7 @@ from lti_tool.lti.service_client import ServiceCallError, ServiceClient
 from lti_tool.lti.state_store import StateStore
 from lti_tool.rosters import domain
 from lti_tool.rosters.models import RosterSync
-from lti_tool.rosters.nrps_client import fetch_roster
+from lti_tool.rosters.services.nrps_client import fetch_roster
 
 log = logging.getLogger(__name__)
 PII_FIELDS = ("name", "given_name", "family_name", "email")

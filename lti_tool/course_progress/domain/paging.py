@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from lti_tool.course_progress.domain import LearnerRow
+from lti_tool.course_progress.domain.grid import LearnerRow
 
 PAGE_SIZE = 50
 
