@@ -88,7 +88,7 @@ def _measure(client: Any, url: str, counter: QueryCounter, repeat: int) -> dict[
 def run(database: str, options: argparse.Namespace) -> dict[str, Any]:
     from lti_tool.extensions import db
     from lti_tool.learning_modules.services.catalogue import catalogue_of
-    from lti_tool.lti.models import Context
+    from lti_tool.people.models import Context
 
     with (
         tempfile.TemporaryDirectory(prefix=f"bench-progress-{database}-") as tmp,

@@ -31,7 +31,7 @@ from lti_tool.learning_modules.models import (
     Reflection,
     ReflectionVersion,
 )
-from lti_tool.lti.models import Membership, User
+from lti_tool.people.models import Membership, User
 
 GIVEN = ("Jean-François", "Zoë", "Amélie", "Élodie", "Noémie", "François", "Hélène", "Loïc",
          "Chloé", "Maël", "Priya", "Aarav", "Mei", "Olu", "Gabriel", "Léa", "Thomas", "Anaïs")  # fmt: skip

@@ -63,7 +63,8 @@ def members(count: int) -> list[Member]:
 
 def run_one(kind: str, count: int, options: argparse.Namespace) -> list[dict[str, Any]]:
     from lti_tool.extensions import db
-    from lti_tool.lti.models import Context, Deployment
+    from lti_tool.lti.models import Deployment
+    from lti_tool.people.models import Context
     from lti_tool.rosters import listeners
     from lti_tool.rosters.models import RosterSync
 

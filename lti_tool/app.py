@@ -66,11 +66,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     _register_blueprints(app)
 
-    from lti_tool.cli import register_cli
+    from lti_tool.admin.cli import lti_cli
     from lti_tool.errors import register_error_handlers
 
     register_error_handlers(app)
-    register_cli(app)
+    app.cli.add_command(lti_cli)
 
     if app.config["DEV_PLATFORM"]:
         from lti_tool.devplatform import mount_dev_platform
@@ -144,6 +144,7 @@ def _register_blueprints(app: Flask) -> None:
     from lti_tool.grades.cli import grades_cli
     from lti_tool.grades.views import blueprint as grades
     from lti_tool.home.views import blueprint as home
+    from lti_tool.launches.views import blueprint as launches
     from lti_tool.learning_modules.cli import files_cli
     from lti_tool.learning_modules.views import blueprint as learning_modules
     from lti_tool.lti.views import blueprint as lti
@@ -153,6 +154,7 @@ def _register_blueprints(app: Flask) -> None:
     from lti_tool.site.views import blueprint as site
 
     app.register_blueprint(lti)
+    app.register_blueprint(launches)
     app.register_blueprint(site)
     app.register_blueprint(home)
     app.register_blueprint(learning_modules)

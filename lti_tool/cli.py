@@ -1,6 +1,6 @@
 """`flask lti …`: the commands an LMS administrator runs. Each command calls a service and commits once.
 
-The subcommands live next to their services (lti_tool/lti/cli_commands.py, cli_keys.py); the
+The subcommands live next to their services (lti_tool/admin/cli/platforms.py, cli_keys.py); the
 helpers here keep their transactions and output alike.
 """
 
@@ -12,20 +12,10 @@ from datetime import datetime
 from typing import NoReturn
 
 import click
-from flask import Flask
-from flask.cli import AppGroup
 from sqlalchemy.orm import Session
 
 from lti_tool.errors import DomainError
 from lti_tool.extensions import db
-
-lti_cli = AppGroup("lti", help="Manage LTI platform registrations, deployments and tool keys.")
-
-
-def register_cli(app: Flask) -> None:
-    from lti_tool.lti import cli_commands, cli_keys  # noqa: F401 - attach their subcommands to lti_cli
-
-    app.cli.add_command(lti_cli)
 
 
 def fail(message: str) -> NoReturn:

@@ -10,17 +10,14 @@ which those flags and pylti1p3's session binding silently switch off (a common c
 from __future__ import annotations
 
 import secrets
-import time
-from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lti_tool.extensions import db
+from lti_tool.lti.registrations import frame_origins as registered_frame_origins
 
-FRAME_ORIGINS_TTL_SECONDS = 60
 HSTS = "max-age=31536000; includeSubDomains"
-_frame_origins_cache: dict[str, tuple[float, list[str]]] = {}
 
 
 def init_app(app: Flask) -> None:
@@ -39,32 +36,14 @@ def csp_nonce() -> str:
 
 
 def frame_origins() -> list[str]:
-    """Registered platform origins, cached briefly: this runs on every response."""
-    from lti_tool.lti.registrations import registered_origins
-
-    key = current_app.config["SQLALCHEMY_DATABASE_URI"] or ""
-    cached = _frame_origins_cache.get(key)
-    now = time.monotonic()
-    if cached and now - cached[0] < FRAME_ORIGINS_TTL_SECONDS:
-        return cached[1]
-    origins = registered_origins(db.session)
-    _frame_origins_cache[key] = (now, origins)
-    return origins
-
-
-def invalidate_frame_origins() -> None:
-    _frame_origins_cache.clear()
+    """Registered platform origins (cached briefly in lti.registrations: this runs on every response)."""
+    return registered_frame_origins(db.session, current_app.config["SQLALCHEMY_DATABASE_URI"] or "")
 
 
 def _form_targets() -> str:
     """Where this tool's forms may post: itself, and the LMS a deep-linking response returns to
     (the auto-posting form's action is the platform's deep_link_return_url)."""
     return " ".join(["'self'", *g.get("form_action_origins", ())])
-
-
-def origin_of(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 def allow_form_action(origin: str) -> None:

@@ -279,8 +279,7 @@ def _tool_jwks_fetcher(tool_app: Flask) -> Callable[[], dict[str, Any]]:
 def _register_with_tool(tool_app: Flask, settings: PlatformSettings) -> None:
     from lti_tool.extensions import db
     from lti_tool.lti.keys import generate_key
-    from lti_tool.lti.registrations import PlatformValues, add_platform
-    from lti_tool.security import invalidate_frame_origins
+    from lti_tool.lti.registrations import PlatformValues, add_platform, invalidate_frame_origins
 
     with tool_app.app_context():
         generate_key(db.session)

@@ -23,7 +23,8 @@ from werkzeug.test import TestResponse
 from lti_tool.devplatform.signer import RESOURCE_LINK_REQUEST, PlatformKey
 from lti_tool.extensions import db
 from lti_tool.lti.login import login_record_key
-from lti_tool.lti.models import Context, Membership, StateEntry, User
+from lti_tool.lti.models import StateEntry
+from lti_tool.people.models import Context, Membership, User
 from tests.fake_platform import TOOL_HTTPS_URL, TOOL_URL, FakePlatform
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"

@@ -3,7 +3,7 @@ may follow.
 
 - A facilitator follows the course's learners (membership role `learner`, any roster status: the
   page filters by it).
-- A mentor follows the mentees their launch's `role_scope_mentor` names (`lti.mentors`), nobody
+- A mentor follows the mentees their launch's `role_scope_mentor` names (`people.services`), nobody
   else; an empty scope shows nobody.
 - Anyone else is refused (`ForbiddenError`), as is a launch without a course.
 
@@ -46,10 +46,10 @@ from lti_tool.learning_modules.models import (
 )
 from lti_tool.learning_modules.services import assignments
 from lti_tool.lti.launch import LaunchContext
-from lti_tool.lti.mentors import is_mentor, mentee_user_pks
-from lti_tool.lti.models import Context, Membership, User
 from lti_tool.lti.names import person_name
 from lti_tool.lti.roles import ToolRole
+from lti_tool.people.models import Context, Membership, User
+from lti_tool.people.services import is_mentor, mentee_user_pks
 
 COURSE, MENTEES = "course", "mentees"  # whose progress the grid shows
 

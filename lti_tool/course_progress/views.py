@@ -32,8 +32,8 @@ from lti_tool.course_progress.domain.grid import (
 from lti_tool.course_progress.domain.paging import page_links, paginate
 from lti_tool.db import utcnow
 from lti_tool.extensions import db
+from lti_tool.launches.binding import current_launch, launch_blueprint, roles_required
 from lti_tool.learning_modules.services.catalogue import catalogue_of
-from lti_tool.lti.binding import current_launch, launch_blueprint, roles_required
 from lti_tool.lti.roles import ToolRole
 
 blueprint = launch_blueprint("course_progress", __name__)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lti_tool.db import utcnow
 from lti_tool.extensions import db
-from lti_tool.lti.models import User
+from lti_tool.people.models import User
 
 
 class ScoreRecord(db.Model):

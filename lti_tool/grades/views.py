@@ -11,7 +11,7 @@ from lti_tool import errors
 from lti_tool.db import utcnow
 from lti_tool.extensions import db
 from lti_tool.grades.services import delivery as services
-from lti_tool.lti.binding import current_launch, launch_blueprint, roles_required
+from lti_tool.launches.binding import current_launch, launch_blueprint, roles_required
 from lti_tool.lti.roles import ToolRole
 
 blueprint = launch_blueprint("grades", __name__)

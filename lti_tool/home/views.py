@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import current_app, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 
+from lti_tool.launches.binding import current_launch, launch_blueprint
 from lti_tool.learning_modules.domain.modules import LINK_MODULE_PARAM
 from lti_tool.learning_modules.services.catalogue import catalogue_of
-from lti_tool.lti.binding import current_launch, launch_blueprint
 from lti_tool.lti.launch import LaunchContext
 
 blueprint = launch_blueprint("home", __name__)

@@ -10,10 +10,10 @@ from typing import Any
 
 from flask import current_app
 
+from lti_tool.launches.events import launch_recorded
 from lti_tool.learning_modules.domain.modules import LINK_MODULE_PARAM
 from lti_tool.learning_modules.services import assignments
 from lti_tool.learning_modules.services.catalogue import catalogue_of
-from lti_tool.lti.events import launch_recorded
 
 
 def _on_launch(sender: Any, **event: Any) -> None:

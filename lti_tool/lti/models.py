@@ -1,8 +1,8 @@
-"""LTI registrations, tool keys, and the people and courses launches tell us about.
+"""LTI registrations, deployments, tool keys, and short-lived launch state.
 
 A platform registration is (issuer, client_id): Canvas uses one issuer for every school, so the issuer
-alone never identifies a registration. Contexts are keyed per deployment, as LTI Core §5.4 scopes
-`context.id` to the deployment. Users are keyed by (issuer, sub).
+alone never identifies a registration. The people and courses launches tell us about are
+lti_tool.people's.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lti_tool.db import utcnow
 from lti_tool.extensions import db
-from lti_tool.lti.names import person_name
 
 
 class Platform(db.Model):
@@ -72,76 +71,6 @@ class ToolKey(db.Model):
 
     def __repr__(self) -> str:  # never show the private key, not even in a debugger or a log
         return f"<ToolKey {self.kid} active={self.active}>"
-
-
-class User(db.Model):
-    __tablename__ = "lti_user"
-    __table_args__ = (UniqueConstraint("issuer", "sub"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    issuer: Mapped[str] = mapped_column(String(255))
-    sub: Mapped[str] = mapped_column(String(255))
-    name: Mapped[str | None] = mapped_column(String(255))
-    given_name: Mapped[str | None] = mapped_column(String(255))
-    family_name: Mapped[str | None] = mapped_column(String(255))
-    email: Mapped[str | None] = mapped_column(String(320))
-    locale: Mapped[str | None] = mapped_column(String(35))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    last_launch_at: Mapped[datetime | None]
-
-    @property
-    def display_name(self) -> str:
-        """How the LMS named the person; "" when no launch or roster carried a name."""
-        return person_name(self.name, self.given_name, self.family_name)
-
-
-class Context(db.Model):
-    """A course (or other LTI context) in one deployment."""
-
-    __tablename__ = "lti_context"
-    __table_args__ = (UniqueConstraint("deployment_id", "context_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    deployment_id: Mapped[int] = mapped_column(ForeignKey("lti_deployment.id", ondelete="CASCADE"))
-    context_id: Mapped[str] = mapped_column(String(255))
-    title: Mapped[str | None] = mapped_column(String(255))
-    label: Mapped[str | None] = mapped_column(String(255))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    deployment: Mapped[Deployment] = relationship()
-
-
-MEMBER_ACTIVE = "active"
-MEMBER_INACTIVE = "inactive"
-MEMBER_DELETED = "deleted"
-MEMBER_STATUSES = (MEMBER_ACTIVE, MEMBER_INACTIVE, MEMBER_DELETED)
-
-
-class Membership(db.Model):
-    """A user's place in a context: the LTI roles as sent, and the tool role they map to.
-
-    A membership comes from a launch or from the course roster (Names and Role Provisioning): a
-    person the roster lists who never launched has `last_launch_at` None. `status` is the roster's
-    word for them (NRPS 2.0 §2.3: Active, Inactive, Deleted; a full roster that no longer lists
-    someone counts as Deleted). Rows are never deleted for it, so a learner's work survives being
-    dropped from a course and re-enrolled; lists of the course show active members.
-    """
-
-    __tablename__ = "lti_membership"
-    __table_args__ = (UniqueConstraint("context_id", "user_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    context_id: Mapped[int] = mapped_column(ForeignKey("lti_context.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"))
-    role: Mapped[str] = mapped_column(String(20))  # facilitator | mentor | learner
-    lti_roles: Mapped[list[str]] = mapped_column(JSON, default=list)
-    mentee_subs: Mapped[list[str]] = mapped_column(JSON, default=list)
-    last_launch_at: Mapped[datetime | None]
-    status: Mapped[str] = mapped_column(String(20), default=MEMBER_ACTIVE, server_default="active")
-    roster_seen_at: Mapped[datetime | None]  # when the LMS roster last listed them
-
-    context: Mapped[Context] = relationship()
-    user: Mapped[User] = relationship()
 
 
 class StateEntry(db.Model):

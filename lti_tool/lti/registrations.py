@@ -6,14 +6,15 @@ registration has any number of deployments, which can be deactivated without bei
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from lti_tool.errors import ConflictError, InvalidInputError, NotFoundError
-from lti_tool.lti.models import Context, Deployment, Membership, Platform
+from lti_tool.lti.models import Deployment, Platform
 
 MAX_DEPLOYMENT_ID_LENGTH = 255  # LTI Core §5.3.3
 
@@ -163,70 +164,6 @@ def update_platform(
     return platform
 
 
-@dataclass(frozen=True)
-class Usage:
-    """What removing a platform or deployment deletes along with it."""
-
-    deployments: int
-    contexts: int
-    memberships: int
-
-
-def _context_ids(deployment_ids: Select) -> Select:
-    return select(Context.id).where(Context.deployment_id.in_(deployment_ids))
-
-
-def _usage(session: Session, deployment_ids: Select) -> Usage:
-    count = func.count()
-    return Usage(
-        deployments=session.scalar(select(count).select_from(deployment_ids.subquery())) or 0,
-        contexts=session.scalar(select(count).where(Context.deployment_id.in_(deployment_ids)))
-        or 0,
-        memberships=session.scalar(
-            select(count).where(Membership.context_id.in_(_context_ids(deployment_ids)))
-        )
-        or 0,
-    )
-
-
-def _delete_contexts(session: Session, deployment_ids: Select) -> None:
-    # PostgreSQL cascades these through the foreign keys; SQLite only does when
-    # `PRAGMA foreign_keys` is on, so delete them explicitly to behave the same on both.
-    session.execute(
-        delete(Membership)
-        .where(Membership.context_id.in_(_context_ids(deployment_ids)))
-        .execution_options(synchronize_session=False)
-    )
-    session.execute(
-        delete(Context)
-        .where(Context.deployment_id.in_(deployment_ids))
-        .execution_options(synchronize_session=False)
-    )
-
-
-def _platform_deployment_ids(platform: Platform) -> Select:
-    return select(Deployment.id).where(Deployment.platform_id == platform.id)
-
-
-def platform_usage(session: Session, platform: Platform) -> Usage:
-    return _usage(session, _platform_deployment_ids(platform))
-
-
-def deployment_usage(session: Session, deployment: Deployment) -> Usage:
-    return _usage(session, select(Deployment.id).where(Deployment.id == deployment.id))
-
-
-def remove_platform(session: Session, issuer: str, client_id: str) -> None:
-    """Remove a registration with its deployments, their contexts and the memberships in them.
-
-    Users are kept: they are keyed by (issuer, sub) and may launch from another registration.
-    """
-    platform = get_platform(session, issuer, client_id)
-    _delete_contexts(session, _platform_deployment_ids(platform))
-    session.delete(platform)
-    session.flush()
-
-
 def add_deployment(session: Session, platform: Platform, deployment_id: str) -> Deployment:
     deployment_id = deployment_id.strip()
     if not deployment_id:
@@ -264,14 +201,6 @@ def get_deployment(session: Session, platform: Platform, deployment_id: str) -> 
     return deployment
 
 
-def remove_deployment(session: Session, platform: Platform, deployment_id: str) -> None:
-    """Remove a deployment with its contexts and their memberships (deactivate to keep them)."""
-    deployment = get_deployment(session, platform, deployment_id)
-    _delete_contexts(session, select(Deployment.id).where(Deployment.id == deployment.id))
-    session.delete(deployment)
-    session.flush()
-
-
 def set_deployment_active(
     session: Session, platform: Platform, deployment_id: str, *, active: bool
 ) -> Deployment:
@@ -293,3 +222,23 @@ def registered_origins(session: Session) -> list[str]:
         origins.add(origin_of(issuer))
         origins.update(frame_origins or [])
     return sorted(origins)
+
+
+FRAME_ORIGINS_TTL_SECONDS = 60
+_frame_origins_cache: dict[str, tuple[float, list[str]]] = {}
+
+
+def frame_origins(session: Session, cache_key: str) -> list[str]:
+    """`registered_origins`, cached briefly per database (`cache_key`): the CSP asks on every
+    response. A change of registrations calls `invalidate_frame_origins`."""
+    cached = _frame_origins_cache.get(cache_key)
+    now = time.monotonic()
+    if cached and now - cached[0] < FRAME_ORIGINS_TTL_SECONDS:
+        return cached[1]
+    origins = registered_origins(session)
+    _frame_origins_cache[cache_key] = (now, origins)
+    return origins
+
+
+def invalidate_frame_origins() -> None:
+    _frame_origins_cache.clear()

@@ -17,7 +17,7 @@ from flask import Flask, Response, current_app, g
 
 from lti_tool.db import utcnow
 from lti_tool.extensions import db
-from lti_tool.lti.events import launch_recorded
+from lti_tool.launches.events import launch_recorded
 from lti_tool.rosters.services import sync as services
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lti_tool.extensions import db
-from lti_tool.lti.models import Context
+from lti_tool.people.models import Context
 
 
 class RosterSync(db.Model):

@@ -7,9 +7,9 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from lti_tool.extensions import db
-from lti_tool.lti.binding import current_launch, launch_blueprint, roles_required
-from lti_tool.lti.models import MEMBER_STATUSES
+from lti_tool.launches.binding import current_launch, launch_blueprint, roles_required
 from lti_tool.lti.roles import ToolRole
+from lti_tool.people.models import MEMBER_STATUSES
 from lti_tool.rosters import listeners
 from lti_tool.rosters.services import roster
 

@@ -17,8 +17,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from lti_tool.extensions import db
-from lti_tool.lti.registrations import find_platform, update_platform
-from lti_tool.security import invalidate_frame_origins
+from lti_tool.lti.registrations import find_platform, invalidate_frame_origins, update_platform
 from tests.fake_platform import TOOL_HTTPS_URL, FakePlatform
 from tests.lti_helpers import (
     TARGET_LINK_URI,

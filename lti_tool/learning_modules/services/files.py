@@ -47,7 +47,7 @@ from lti_tool.learning_modules.services.progress import (
     require_course,
 )
 from lti_tool.lti.launch import LaunchContext
-from lti_tool.lti.mentors import is_mentor, mentee_user_pks
+from lti_tool.people.services import is_mentor, mentee_user_pks
 
 STORED_NAME = re.compile(r"^[0-9a-f]{40}\.[a-z0-9]{2,5}$")
 

@@ -1,6 +1,6 @@
 """What a mentor may read of a mentee's reflections: the ones the mentee shares with mentors.
 
-A mentor is someone whose launch names the mentee in `role_scope_mentor` (`lti.mentors`). They
+A mentor is someone whose launch names the mentee in `role_scope_mentor` (`people.services`). They
 read the latest submitted version of each reflection the mentee chose to share with their mentors,
 read-only: feedback stays the facilitators' part. Anyone outside the mentor's scope, or a
 reflection not shared, is "not found", like an id that does not exist.
@@ -20,8 +20,8 @@ from lti_tool.learning_modules.models import Reflection, ReflectionFile, Reflect
 from lti_tool.learning_modules.services.progress import require_course
 from lti_tool.learning_modules.services.review import latest_version_numbers, learner_name
 from lti_tool.lti.launch import LaunchContext
-from lti_tool.lti.mentors import is_mentor, mentee_user_pks
-from lti_tool.lti.models import User
+from lti_tool.people.models import User
+from lti_tool.people.services import is_mentor, mentee_user_pks
 
 
 @dataclass(frozen=True)

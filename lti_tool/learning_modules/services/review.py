@@ -28,7 +28,7 @@ from lti_tool.learning_modules.services.progress import (
 )
 from lti_tool.limits import limit
 from lti_tool.lti.launch import LaunchContext
-from lti_tool.lti.models import User
+from lti_tool.people.models import User
 
 PROBLEM_MESSAGES = {
     "required": _l("Name a strength you noticed in this reflection."),

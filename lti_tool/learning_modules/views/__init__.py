@@ -6,7 +6,7 @@ sections, its reflection page and files), `assignment` (a facilitator assigns mo
 reflections and gives feedback), `mentee` (a mentor reads what a mentee shared).
 """
 
-from lti_tool.lti.binding import launch_blueprint
+from lti_tool.launches.binding import launch_blueprint
 
 blueprint = launch_blueprint("learning_modules", __name__)
 

@@ -15,12 +15,12 @@ from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from lti_tool.extensions import db
+from lti_tool.launches.binding import current_launch, roles_required
 from lti_tool.learning_modules.domain.assignment import grouped_by_pathway, parse_due_date
 from lti_tool.learning_modules.domain.modules import Catalogue
 from lti_tool.learning_modules.services import assignments
 from lti_tool.learning_modules.services import catalogue as content
 from lti_tool.learning_modules.views import blueprint
-from lti_tool.lti.binding import current_launch, roles_required
 from lti_tool.lti.roles import ToolRole
 
 REQUIRED, OPTIONAL = "required", "optional"

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 
 from lti_tool.errors import InvalidInputError
 from lti_tool.extensions import db
+from lti_tool.launches.binding import current_launch, roles_required
 from lti_tool.learning_modules.domain.modules import (
     COMPLETION_TAG,
     LINK_MODULE_PARAM,
@@ -22,15 +23,15 @@ from lti_tool.learning_modules.domain.modules import (
 from lti_tool.learning_modules.services.assignments import note_linked
 from lti_tool.learning_modules.services.catalogue import catalogue_of
 from lti_tool.learning_modules.views import blueprint
-from lti_tool.lti.binding import current_launch, roles_required
 from lti_tool.lti.deep_linking import (
     LineItem,
     LinkChoice,
     deep_linking_settings,
     signed_response,
 )
+from lti_tool.lti.registrations import origin_of
 from lti_tool.lti.roles import ToolRole
-from lti_tool.security import allow_form_action, origin_of
+from lti_tool.security import allow_form_action
 
 WEB_CHOICE = "web"
 MODULE_PREFIX = "module:"
@@ -99,7 +100,7 @@ def respond():
     values = list(dict.fromkeys(request.form.getlist("item")))
     choices = [choice for value in values if (choice := _choice(value, catalogue))]
     try:
-        token = signed_response(db.session, launch, choices, url_for("lti.launch", _external=True))
+        token = signed_response(db.session, launch, choices, url_for("launches.launch", _external=True))
     except InvalidInputError as error:  # nothing chosen, or more than the LMS accepts
         db.session.rollback()
         return _picker_page(error=error.message, chosen=frozenset(values)), 422

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import current_app, render_template
 
 from lti_tool.extensions import db
+from lti_tool.launches.binding import current_launch, roles_required
 from lti_tool.learning_modules.services import mentee_reading
 from lti_tool.learning_modules.services.catalogue import catalogue_of
 from lti_tool.learning_modules.views import blueprint
-from lti_tool.lti.binding import current_launch, roles_required
 from lti_tool.lti.roles import ToolRole
 
 

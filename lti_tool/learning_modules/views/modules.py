@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 
 from lti_tool.errors import NotFoundError
 from lti_tool.extensions import db
+from lti_tool.launches.binding import current_launch
 from lti_tool.learning_modules.domain.files import ALLOWED_DESCRIPTION
 from lti_tool.learning_modules.domain.modules import WEB_STEPS, Catalogue, Module
 from lti_tool.learning_modules.domain.progress import (
@@ -35,7 +36,6 @@ from lti_tool.learning_modules.services import assignments, files, progress
 from lti_tool.learning_modules.services import catalogue as content
 from lti_tool.learning_modules.services import reflection_page as reflection_page_service
 from lti_tool.learning_modules.views import blueprint
-from lti_tool.lti.binding import current_launch
 
 SAVE, SUBMIT = "save", "submit"
 

@@ -26,7 +26,6 @@ from sqlalchemy.orm import Session
 
 from lti_tool.db import utcnow
 from lti_tool.lti.launch import LaunchContext
-from lti_tool.lti.models import Membership
 from lti_tool.lti.roles import ToolRole
 from lti_tool.mentoring_web.domain.cohort import CohortSummary, cohort_summary
 from lti_tool.mentoring_web.domain.cohort_change import CohortChange, LearnerChange, cohort_change
@@ -47,6 +46,7 @@ from lti_tool.mentoring_web.domain.score import score as web_score
 from lti_tool.mentoring_web.models import CohortPublication, WebOwner, WebSnapshot
 from lti_tool.mentoring_web.services.sharing import facilitator_course, webs_in
 from lti_tool.mentoring_web.services.web import web_facts
+from lti_tool.people.models import Membership
 
 
 @dataclass(frozen=True)

@@ -21,12 +21,12 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from lti_tool.errors import ForbiddenError, NotFoundError
 from lti_tool.lti.launch import LaunchContext
-from lti_tool.lti.mentors import is_mentor, mentee_user_pks
-from lti_tool.lti.models import MEMBER_ACTIVE, Membership, User
 from lti_tool.mentoring_web.domain.facts import Band, WebFacts
 from lti_tool.mentoring_web.domain.score import score as web_score
 from lti_tool.mentoring_web.models import WebOwner
 from lti_tool.mentoring_web.services.web import require_course, web_facts
+from lti_tool.people.models import MEMBER_ACTIVE, Membership, User
+from lti_tool.people.services import is_mentor, mentee_user_pks
 
 
 @dataclass(frozen=True)

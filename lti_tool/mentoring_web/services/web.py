@@ -18,8 +18,7 @@ from lti_tool import errors
 from lti_tool.errors import ConflictError, NotFoundError
 from lti_tool.limits import limit
 from lti_tool.lti.launch import LaunchContext
-from lti_tool.lti.mentors import mentors_of
-from lti_tool.lti.models import Context, Deployment, User
+from lti_tool.lti.models import Deployment
 from lti_tool.mentoring_web.domain.facts import CentreCard, Direction, StrandFacts, WebFacts
 from lti_tool.mentoring_web.domain.vocabulary import (
     Formality,
@@ -32,6 +31,8 @@ from lti_tool.mentoring_web.domain.vocabulary import (
     Support,
 )
 from lti_tool.mentoring_web.models import Strand, WebOwner
+from lti_tool.people.models import Context, User
+from lti_tool.people.services import mentors_of
 
 STRAND_FIELDS = (
     "label",

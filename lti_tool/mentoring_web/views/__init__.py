@@ -6,7 +6,7 @@ another course, facilitator views), `cohort` (anonymous cohort insights and repo
 `presenter` and `cohort_presenter` turn domain values into what templates show (with gettext).
 """
 
-from lti_tool.lti.binding import launch_blueprint
+from lti_tool.launches.binding import launch_blueprint
 
 blueprint = launch_blueprint("mentoring_web", __name__)
 

@@ -20,7 +20,7 @@ from flask_babel import format_date, format_percent
 from flask_babel import gettext as _
 
 from lti_tool.extensions import db
-from lti_tool.lti.binding import current_launch, roles_required
+from lti_tool.launches.binding import current_launch, roles_required
 from lti_tool.lti.roles import ToolRole
 from lti_tool.mentoring_web.services import insights
 from lti_tool.mentoring_web.views import blueprint, cohort_presenter, presenter

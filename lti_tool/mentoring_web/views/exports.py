@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 
 from lti_tool.db import utcnow
 from lti_tool.extensions import db
-from lti_tool.lti.binding import current_launch
+from lti_tool.launches.binding import current_launch
 from lti_tool.mentoring_web.domain.export import web_to_json
 from lti_tool.mentoring_web.domain.facts import WebFacts
 from lti_tool.mentoring_web.domain.layout import layout_web

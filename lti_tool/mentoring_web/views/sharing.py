@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 
 from lti_tool.errors import InvalidInputError
 from lti_tool.extensions import db
-from lti_tool.lti.binding import current_launch, roles_required
+from lti_tool.launches.binding import current_launch, roles_required
 from lti_tool.lti.roles import ToolRole
 from lti_tool.mentoring_web.domain.score import score as web_score
 from lti_tool.mentoring_web.domain.vocabulary import Status

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from lti_tool.db import utcnow
 from lti_tool.errors import NotFoundError
 from lti_tool.extensions import db
-from lti_tool.lti.binding import current_launch
+from lti_tool.launches.binding import current_launch
 from lti_tool.mentoring_web.domain.facts import CentreCard, WebFacts
 from lti_tool.mentoring_web.domain.gaps import MODULE_TITLES
 from lti_tool.mentoring_web.models import WebOwner

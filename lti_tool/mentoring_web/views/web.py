@@ -7,7 +7,7 @@ from typing import Any
 from flask import redirect, render_template, request, url_for
 
 from lti_tool.extensions import db
-from lti_tool.lti.binding import current_launch
+from lti_tool.launches.binding import current_launch
 from lti_tool.mentoring_web.domain.facts import CentreCard, Direction, WebFacts
 from lti_tool.mentoring_web.domain.validation import (
     LOOKS_LIKE_A_NAME,

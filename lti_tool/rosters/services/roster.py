@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from lti_tool import errors
 from lti_tool.errors import ForbiddenError
 from lti_tool.lti.launch import LaunchContext
-from lti_tool.lti.models import MEMBER_ACTIVE, MEMBER_STATUSES, Membership, User
 from lti_tool.lti.names import search_key
+from lti_tool.people.models import MEMBER_ACTIVE, MEMBER_STATUSES, Membership, User
 from lti_tool.rosters.models import RosterSync
 from lti_tool.rosters.services.sync import sync_state
 

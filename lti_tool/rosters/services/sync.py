@@ -27,10 +27,11 @@ from sqlalchemy.orm import Session
 from lti_tool.db import utcnow
 from lti_tool.lti.keys import active_key
 from lti_tool.lti.launch import NRPS_SCOPE, LaunchContext
-from lti_tool.lti.models import Context, Deployment, Membership, Platform, User
+from lti_tool.lti.models import Deployment, Platform
 from lti_tool.lti.roles import ToolRole, canonical_roles
 from lti_tool.lti.service_client import ServiceCallError, ServiceClient
 from lti_tool.lti.state_store import StateStore
+from lti_tool.people.models import Context, Membership, User
 from lti_tool.rosters import domain
 from lti_tool.rosters.models import RosterSync
 from lti_tool.rosters.services.nrps_client import fetch_roster

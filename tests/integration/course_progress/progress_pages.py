@@ -21,7 +21,7 @@ from werkzeug.test import TestResponse
 
 from lti_tool.extensions import db
 from lti_tool.learning_modules.services.catalogue import CONTENT_DIR, load_catalogue
-from lti_tool.lti.models import Context, Membership, User
+from lti_tool.people.models import Context, Membership, User
 from tests.fake_platform import FakePlatform
 from tests.integration.learning_modules.test_player import answer, see_section
 from tests.integration.mentoring_web.my_web_pages import csrf_token

@@ -15,8 +15,8 @@ from lti_tool.extensions import db
 from lti_tool.grades.models import ScoreRecord
 from lti_tool.grades.services import delivery as services
 from lti_tool.grades.services.delivery import DeliveryReport
+from lti_tool.launches.services import load_launch
 from lti_tool.lti.launch import LaunchContext
-from lti_tool.lti.services import load_launch
 from tests.fake_platform import FakePlatform
 from tests.lti_helpers import launch_path
 

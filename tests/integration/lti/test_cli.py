@@ -20,7 +20,8 @@ from lti_tool import security
 from lti_tool.db import utcnow
 from lti_tool.extensions import db
 from lti_tool.lti import registrations
-from lti_tool.lti.models import Context, Deployment, Membership, Platform, StateEntry, ToolKey, User
+from lti_tool.lti.models import Deployment, Platform, StateEntry, ToolKey
+from lti_tool.people.models import Context, Membership, User
 from tests.conftest import make_app
 
 Invoke = Callable[..., Result]

@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from lti_tool.extensions import db
-from lti_tool.lti.services import launch_key
+from lti_tool.launches.services import launch_key
 from tests.fake_platform import FakePlatform
 from tests.lti_helpers import CONTEXT, assert_refused, launch_path, page_text, row_counts
 

@@ -15,7 +15,7 @@ from flask import Flask
 from sqlalchemy import select, update
 
 from lti_tool.extensions import db
-from lti_tool.lti.models import MEMBER_DELETED, Membership, User
+from lti_tool.people.models import MEMBER_DELETED, Membership, User
 from tests.fake_platform import FakePlatform
 from tests.integration.mentoring_web.cohort_helpers import (
     chart,

@@ -21,8 +21,8 @@ from sqlalchemy import event, select
 from werkzeug.test import TestResponse
 
 from lti_tool.extensions import db
-from lti_tool.lti.models import Context, User
 from lti_tool.mentoring_web.models import Strand, WebOwner
+from lti_tool.people.models import Context, User
 from tests.fake_platform import FakePlatform
 from tests.lti_helpers import CONTEXT, launch_path, page_text
 

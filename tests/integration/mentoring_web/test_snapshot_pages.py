@@ -9,7 +9,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from lti_tool.extensions import db
-from lti_tool.lti.services import load_launch
+from lti_tool.launches.services import load_launch
 from lti_tool.mentoring_web.domain.export import web_from_json
 from lti_tool.mentoring_web.models import WebSnapshot
 from lti_tool.mentoring_web.services.snapshots import take_milestone_snapshot

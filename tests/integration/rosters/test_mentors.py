@@ -14,7 +14,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from lti_tool.extensions import db
-from lti_tool.lti.models import User
+from lti_tool.people.models import User
 from tests.fake_platform import FakePlatform
 from tests.integration.course_progress.progress_pages import assign
 from tests.integration.learning_modules.test_files import fetch

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from lti_tool.devplatform.course import INSTRUCTOR, LEARNER, Member
 from lti_tool.extensions import db
-from lti_tool.lti.models import Membership, User
+from lti_tool.people.models import Membership, User
 from lti_tool.rosters.models import RosterSync
 from tests.fake_platform import FakePlatform
 from tests.integration.grades.helpers import Launched

@@ -15,11 +15,13 @@ import click
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from lti_tool.cli import lti_cli, table, transaction, when
+from lti_tool.admin import services as admin_services
+from lti_tool.admin.cli import lti_cli
+from lti_tool.admin.cli.input import load_platform_entry, merge_platform_values, registration_hint
+from lti_tool.cli import table, transaction, when
 from lti_tool.lti import registrations
-from lti_tool.lti.cli_input import load_platform_entry, merge_platform_values, registration_hint
 from lti_tool.lti.models import Platform
-from lti_tool.security import invalidate_frame_origins
+from lti_tool.lti.registrations import invalidate_frame_origins
 
 
 @contextmanager
@@ -188,7 +190,7 @@ def platform_remove(issuer: str, client_id: str, yes: bool) -> None:
     """Remove a registration, its deployments, their course contexts and memberships."""
     with registration_change() as session:
         platform = registrations.get_platform(session, issuer, client_id)
-        usage = registrations.platform_usage(session, platform)
+        usage = admin_services.platform_usage(session, platform)
         summary = describe(platform)
         warning = (
             f"Removing {summary} also removes, by cascade, its {usage.deployments} deployment(s), "
@@ -198,7 +200,7 @@ def platform_remove(issuer: str, client_id: str, yes: bool) -> None:
         click.echo(warning, err=True)
         if not yes:
             click.confirm("Remove this platform?", abort=True, err=True)
-        registrations.remove_platform(session, issuer, client_id)
+        admin_services.remove_platform(session, issuer, client_id)
     click.echo(f"Removed {summary}.")
 
 
@@ -231,7 +233,7 @@ def deployment_remove(issuer: str, client_id: str, deployment_id: str, yes: bool
     with registration_change() as session:
         platform = registrations.get_platform(session, issuer, client_id)
         deployment = registrations.get_deployment(session, platform, deployment_id)
-        usage = registrations.deployment_usage(session, deployment)
+        usage = admin_services.deployment_usage(session, deployment)
         if usage.contexts:
             click.echo(
                 f"Deployment {deployment_id} has {usage.contexts} course context(s) and "
@@ -241,7 +243,7 @@ def deployment_remove(issuer: str, client_id: str, deployment_id: str, yes: bool
             )
             if not yes:
                 click.confirm("Remove this deployment?", abort=True, err=True)
-        registrations.remove_deployment(session, platform, deployment_id)
+        admin_services.remove_deployment(session, platform, deployment_id)
         summary = describe(platform)
     click.echo(f"Removed deployment {deployment_id} from {summary}.")
 

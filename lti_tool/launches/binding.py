@@ -21,9 +21,9 @@ from flask import Blueprint, Response, current_app, g, session
 from flask_babel import gettext as _
 
 from lti_tool.errors import DomainError, ForbiddenError
+from lti_tool.launches.services import load_launch
 from lti_tool.lti.launch import LaunchContext
 from lti_tool.lti.roles import ToolRole
-from lti_tool.lti.services import load_launch
 
 SESSION_KEY = "lti_launches"
 PERSON_KEY = "lti_person"  # who this browser's launches belong to: platform and user row ids

@@ -14,7 +14,8 @@ import click
 from flask import current_app, url_for
 from sqlalchemy.exc import SQLAlchemyError
 
-from lti_tool.cli import fail, lti_cli, table, transaction, when
+from lti_tool.admin.cli import lti_cli
+from lti_tool.cli import fail, table, transaction, when
 from lti_tool.lti import keys
 
 
@@ -102,7 +103,7 @@ def tool_urls() -> None:
         fail(f"TOOL_BASE_URL must be an https:// URL, got {base!r}.")
     with current_app.test_request_context("/", base_url=base):
         login = url_for("lti.login", _external=True)
-        launch = url_for("lti.launch", _external=True)
+        launch = url_for("launches.launch", _external=True)
         jwks_url = url_for("lti.jwks", _external=True)
     rows = [
         ("OpenID Connect login URL (initiate login)", login),
