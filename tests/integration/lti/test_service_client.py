@@ -272,6 +272,18 @@ def _json(status: int, body: Any) -> Response:
             "HTTP 200: token response without access_token",
             id="no-access-token",
         ),
+        pytest.param(
+            _json(200, {"access_token": "s3cret-token", "error": "invalid_scope"}),
+            200,
+            "HTTP 200: token request: invalid_scope",
+            id="token-with-an-error",
+        ),
+        pytest.param(
+            _json(200, {"access_token": "s3cret-token", "expires_in": "soon"}),
+            200,
+            "HTTP 200: token response: expires_in is not a number",
+            id="expires-in-not-a-number",
+        ),
     ],
 )
 def test_a_token_answer_the_tool_cannot_use_is_a_service_call_error(
