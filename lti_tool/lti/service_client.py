@@ -1,10 +1,21 @@
 """Calls to an LMS's LTI Advantage services (AGS, NRPS): an access token, then bearer requests.
 
-Security Framework 1.0 §4.1: client_credentials with an RFC 7523 client assertion signed by the
-tool's active key (`kid` in the header; iss = sub = client_id; iat, exp and jti, which Blackboard
-needs). Tokens are cached in the shared state store until `expires_in` − 30 s, so a batch of calls
-asks the LMS once; a 401 drops the cached token and tries once more with a fresh one. Errors never
-carry the token or the assertion, so their message is safe to store and show.
+The token request is IMS Security Framework 1.0 §4.1: OAuth 2 client_credentials, the tool
+authenticated by an RFC 7523 client assertion (private_key_jwt). Authlib does that part: its
+`OAuth2Session.fetch_token` writes the grant (grant_type, the space-separated scope, JSON
+`Accept`), and its `PrivateKeyJWT` signs the assertion RS256 with iss = sub = client_id, aud, iat,
+exp and a fresh jti (Blackboard refuses an assertion without one), and adds client_assertion_type
+and client_assertion to the body. What we add around it, and why:
+
+- the header names the tool's active key (`kid`), so the LMS finds it in our JWKS; `aud` is the
+  registration's token audience when it has one (Brightspace's differs from its token URL), else
+  the token URL; the assertion lives 5 minutes, not Authlib's default hour;
+- tokens are cached in the shared state store until `expires_in` − 30 s, so a batch of calls, in
+  any worker, asks the LMS once (Authlib keeps a token in one session object, in one process); a
+  401 on a bearer call drops the cached token and tries once more with a fresh one;
+- every failure, the token request's included, is one `ServiceCallError` with the HTTP status (the
+  grade queue decides on it whether to retry) and a reason that never carries the token or the
+  assertion, so its message is safe to store, log and show; every request has a timeout.
 
 No database transaction stays open across an LMS call (a roster sync waiting on a slow LMS once
 held SQLite's write lock and made other people's saves fail): the client copies what it needs from
@@ -15,18 +26,17 @@ and writes in transactions of their own, never in the caller's.
 from __future__ import annotations
 
 import hashlib
-import secrets
 import time
 from dataclasses import dataclass
 from typing import Any
 
-import jwt
 import requests
+from authlib.integrations.requests_client import OAuth2Session
+from authlib.oauth2.rfc7523 import PrivateKeyJWT
 
 from lti_tool.lti.models import Platform, ToolKey
 from lti_tool.lti.state_store import StateStore
 
-JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 TIMEOUT = 10
 TOKEN_MARGIN = 30
 ASSERTION_LIFETIME = 300
@@ -69,6 +79,23 @@ class Credentials:
             kid=key.kid,
             private_key_pem=key.private_key_pem,
         )
+
+
+class ToolAssertion(PrivateKeyJWT):
+    """Authlib's private_key_jwt, with the tool key's `kid` in the header and a 5-minute life."""
+
+    def __init__(self, audience: str, kid: str) -> None:
+        super().__init__(token_endpoint=audience)
+        self.kid = kid
+
+    def sign(self, auth: Any, token_endpoint: str) -> str:
+        # Fresh dicts for every assertion (and one ToolAssertion per token request): Authlib writes
+        # `alg` into the header and the jti into the claims it is given, so a claims dict kept
+        # from one assertion to the next would repeat the first one's jti.
+        now = int(time.time())
+        self.headers = {"kid": self.kid}
+        self.claims = {"iat": now, "exp": now + ASSERTION_LIFETIME}
+        return super().sign(auth, token_endpoint)
 
 
 class ServiceClient:
@@ -116,37 +143,23 @@ class ServiceClient:
         self.store.delete_committed(self._cache_key)
 
     def _request_token(self) -> dict[str, Any]:
-        now = int(time.time())
+        """Authlib's client_credentials request; the LMS's answer is checked by `_token_answer`."""
         credentials = self.credentials
-        assertion = jwt.encode(
-            {
-                "iss": credentials.client_id,
-                "sub": credentials.client_id,
-                "aud": credentials.audience,
-                "iat": now,
-                "exp": now + ASSERTION_LIFETIME,
-                "jti": secrets.token_urlsafe(24),
-            },
+        # Authlib's requests client is a session of its own; it lives for this one request.
+        with OAuth2Session(
+            credentials.client_id,
             credentials.private_key_pem,
-            algorithm="RS256",
-            headers={"kid": credentials.kid},
-        )
-        response = self._send(
-            "POST",
-            credentials.token_url,
-            data={
-                "grant_type": "client_credentials",
-                "client_assertion_type": JWT_BEARER,
-                "client_assertion": assertion,
-                "scope": " ".join(sorted(self.scopes)),
-            },
-            headers={"Accept": "application/json"},
-            what="token request",
-        )
-        body = response_json(response, "token response")
-        if not isinstance(body, dict) or not isinstance(body.get("access_token"), str):
-            raise ServiceCallError(response.status_code, "token response without access_token")
-        return body
+            token_endpoint_auth_method=ToolAssertion(credentials.audience, credentials.kid),
+            scope=sorted(self.scopes),
+        ) as oauth:
+            oauth.register_compliance_hook("access_token_response", _token_answer)
+            try:
+                token = oauth.fetch_token(
+                    credentials.token_url, grant_type="client_credentials", timeout=self.timeout
+                )
+            except requests.RequestException as error:
+                raise ServiceCallError(None, f"token request: {type(error).__name__}") from None
+        return dict(token)
 
     def call(self, method: str, url: str, what: str, **kwargs: Any) -> requests.Response:
         """A bearer call; on 401 the cached token is dropped and the call made once more."""
@@ -167,9 +180,39 @@ class ServiceClient:
             response = self.http.request(method, url, timeout=self.timeout, **kwargs)
         except requests.RequestException as error:
             raise ServiceCallError(None, f"{what}: {type(error).__name__}") from None
-        if response.status_code >= 400:
-            raise ServiceCallError(response.status_code, f"{what}: {_reason(response)}")
+        _raise_for_status(response, what)
         return response
+
+
+def _token_answer(response: requests.Response) -> requests.Response:
+    """Authlib's hook before it reads the token: whatever it would refuse, we refuse first.
+
+    So every refusal is a `ServiceCallError` with the LMS's status, never Authlib's own
+    exceptions, and never one that quotes the response.
+    """
+    _raise_for_status(response, "token request")
+    body = response_json(response, "token response")
+    if not isinstance(body, dict) or not isinstance(body.get("access_token"), str):
+        raise ServiceCallError(response.status_code, "token response without access_token")
+    if "error" in body:
+        raise ServiceCallError(response.status_code, f"token request: {_reason(response)}")
+    if body.get("expires_in") and not _is_number(body["expires_in"]):
+        raise ServiceCallError(response.status_code, "token response: expires_in is not a number")
+    return response
+
+
+def _is_number(value: Any) -> bool:
+    """What Authlib can turn into an expiry time (it calls int() on `expires_in`)."""
+    try:
+        int(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _raise_for_status(response: requests.Response, what: str) -> None:
+    if response.status_code >= 400:
+        raise ServiceCallError(response.status_code, f"{what}: {_reason(response)}")
 
 
 def response_json(response: requests.Response, what: str) -> Any:
