@@ -165,7 +165,7 @@ class ServiceClient:
         """A bearer call; on 401 the cached token is dropped and the call made once more."""
         headers = dict(kwargs.pop("headers", {}))
         for attempt in (0, 1):
-            # Capitalised "Bearer": Blackboard refuses "bearer" (ltijs 5.6.5 changelog).
+            # Capitalised "Bearer": Blackboard refuses a lowercase "bearer".
             headers["Authorization"] = "Bearer " + self.token(fresh=attempt == 1)
             try:
                 return self._send(method, url, what=what, headers=headers, **kwargs)
