@@ -47,7 +47,7 @@ def _refuse_inserts_into_reflections(app: Flask) -> None:
         if db.engine.dialect.name == "postgresql":
             db.session.execute(
                 text(
-                    "CREATE FUNCTION refuse_save() RETURNS trigger AS $$ BEGIN "
+                    "CREATE OR REPLACE FUNCTION refuse_save() RETURNS trigger AS $$ BEGIN "
                     "RAISE EXCEPTION 'forced failure'; END $$ LANGUAGE plpgsql"
                 )
             )
