@@ -5,7 +5,7 @@
 
 For each database and course size: the development platform (in this process, on loopback) lists
 N members over NRPS 2.0 in pages of `--page-size`, and the tool syncs them three times through
-`rosters.listeners.sync_now`, the code a facilitator's launch and "Sync now" run:
+`rosters.services.sync.sync_now`, the code a facilitator's launch and "Sync now" run:
 
 1. *first full sync*: every member is new (users and memberships inserted);
 2. *differences sync*: after `--changes` changes on the LMS (removals, suspensions, renames), the
@@ -65,8 +65,8 @@ def run_one(kind: str, count: int, options: argparse.Namespace) -> list[dict[str
     from lti_tool.extensions import db
     from lti_tool.lti.models import Deployment
     from lti_tool.people.models import Context
-    from lti_tool.rosters import listeners
     from lti_tool.rosters.models import RosterSync
+    from lti_tool.rosters.services import sync as sync_services
 
     with (
         tempfile.TemporaryDirectory(prefix="mw-roster-bench-") as tmp,
@@ -106,7 +106,7 @@ def run_one(kind: str, count: int, options: argparse.Namespace) -> list[dict[str
                 event.listen(db.engine, "before_cursor_execute", count_statement)
                 pages_before = _roster_requests(state)
                 started = time.perf_counter()
-                report = listeners.sync_now(app, context_pk, want_full=full)
+                report = sync_services.sync_now(db.session, app, context_pk, want_full=full)
                 seconds = time.perf_counter() - started
                 event.remove(db.engine, "before_cursor_execute", count_statement)
                 if not report.ok:

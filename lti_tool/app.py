@@ -6,18 +6,9 @@ import os
 from typing import Any
 
 from flask import Flask
-from flask.cli import NoAppException
 
 from lti_tool import paths
-
-
-class ConfigurationError(NoAppException, RuntimeError):
-    """The app cannot start safely with this configuration.
-
-    A NoAppException too, so that `flask --app lti_tool <command> --help` in an unconfigured shell
-    prints this message on one line instead of a traceback (Flask's CLI reports those cleanly).
-    """
-
+from lti_tool.errors import ConfigurationError
 
 ENVIRONMENTS = ("development", "test", "production")
 

@@ -10,6 +10,7 @@ import logging
 from typing import Protocol
 
 from flask import Flask, render_template, request
+from flask.cli import NoAppException
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -181,3 +182,11 @@ def _title_for(status: int) -> str:
         413: _("That upload is too large"),
     }
     return titles.get(status, _("Something went wrong"))
+
+
+class ConfigurationError(NoAppException, RuntimeError):
+    """The app cannot start safely with this configuration.
+
+    A NoAppException too, so that `flask --app lti_tool <command> --help` in an unconfigured shell
+    prints this message on one line instead of a traceback (Flask's CLI reports those cleanly).
+    """

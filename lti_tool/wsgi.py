@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from lti_tool.app import ConfigurationError, create_app
+from lti_tool.app import create_app
+from lti_tool.errors import ConfigurationError
 from lti_tool.extensions import db
 from lti_tool.lti.keys import active_key
 

@@ -8,9 +8,10 @@ may follow.
 - Anyone else is refused (`ForbiddenError`), as is a launch without a course.
 
 Whatever the number of learners, the page costs the same statements: members with their user
-(one), the course's assignments (one, through `learning_modules.assignments`), progress rows in
-the assigned modules (one), each learner's latest activity in any module (one aggregate), and when
-each prompt's latest version got feedback (one aggregate); a mentor's scope adds one. Every query
+(one), the course's assignments (one, through `learning_modules.services.assignments`), and through
+`learning_modules.services.course_queries`: progress rows in the assigned modules (one), each
+learner's latest activity in any module (one aggregate), and when each prompt's latest version got
+feedback (one aggregate); a mentor's scope adds one. Every query
 is limited to this launch's course and to the people in scope, so another course's rows are never
 read. Read-only: nothing here writes or flushes. The rules live in `domain`.
 """
@@ -18,12 +19,12 @@ read. Read-only: nothing here writes or flushes. The rules live in `domain`.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Row, Select, and_, func, select, union_all
+from sqlalchemy import ColumnElement, Row, Select, select
 from sqlalchemy.orm import Session
 
 from lti_tool import errors
@@ -38,13 +39,7 @@ from lti_tool.course_progress.domain.grid import (
 from lti_tool.db import utcnow
 from lti_tool.errors import ForbiddenError
 from lti_tool.learning_modules.domain.modules import Catalogue
-from lti_tool.learning_modules.models import (
-    Feedback,
-    ModuleProgress,
-    Reflection,
-    ReflectionVersion,
-)
-from lti_tool.learning_modules.services import assignments
+from lti_tool.learning_modules.services import assignments, course_queries
 from lti_tool.lti.launch import LaunchContext
 from lti_tool.lti.names import person_name
 from lti_tool.lti.roles import ToolRole
@@ -157,85 +152,6 @@ def _members(session: Session, scope: _Scope) -> Sequence[Row]:
     return _rows(session, query)
 
 
-def _progress(session: Session, scope: _Scope, slugs: Collection[str]) -> Sequence[Row]:
-    return _rows(
-        session,
-        select(
-            ModuleProgress.user_id,
-            ModuleProgress.module_slug,
-            ModuleProgress.updated_at,
-            ModuleProgress.completed_at,
-        ).where(
-            ModuleProgress.context_id == scope.course,
-            ModuleProgress.module_slug.in_(sorted(slugs)),
-            scope.users(ModuleProgress.user_id),
-        ),
-    )
-
-
-def _activity(session: Session, scope: _Scope) -> dict[int, datetime]:
-    """Each learner's latest progress, draft or submission in any module of the course."""
-    latest = union_all(
-        select(
-            ModuleProgress.user_id.label("user_id"), ModuleProgress.updated_at.label("at")
-        ).where(ModuleProgress.context_id == scope.course, scope.users(ModuleProgress.user_id)),
-        select(Reflection.user_id, Reflection.updated_at).where(
-            Reflection.context_id == scope.course, scope.users(Reflection.user_id)
-        ),
-        select(Reflection.user_id, ReflectionVersion.submitted_at)
-        .join(Reflection, Reflection.id == ReflectionVersion.reflection_id)
-        .where(Reflection.context_id == scope.course, scope.users(Reflection.user_id)),
-    ).subquery()
-    rows = _rows(
-        session, select(latest.c.user_id, func.max(latest.c.at)).group_by(latest.c.user_id)
-    )
-    return {user_id: _as_datetime(at) for user_id, at in rows if at is not None}
-
-
-def _as_datetime(value: datetime | str) -> datetime:
-    """SQLite hands back the text of a max() over a UNION; PostgreSQL a timestamp."""
-    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
-
-
-def _feedback(session: Session, scope: _Scope, slugs: Collection[str]) -> Sequence[Row]:
-    """(user, module, prompt, when the prompt's latest version got feedback or None), one row per
-    prompt with a submitted version in the assigned modules: one aggregate query."""
-    latest = (
-        select(
-            ReflectionVersion.reflection_id,
-            func.max(ReflectionVersion.number).label("number"),
-        )
-        .join(Reflection, Reflection.id == ReflectionVersion.reflection_id)
-        .where(
-            Reflection.context_id == scope.course,
-            Reflection.module_slug.in_(sorted(slugs)),
-            scope.users(Reflection.user_id),
-        )
-        .group_by(ReflectionVersion.reflection_id)
-        .subquery()
-    )
-    query = (
-        select(
-            Reflection.user_id,
-            Reflection.module_slug,
-            Reflection.prompt_id,
-            func.max(Feedback.reviewed_at),
-        )
-        .join(latest, latest.c.reflection_id == Reflection.id)
-        .join(
-            ReflectionVersion,
-            and_(
-                ReflectionVersion.reflection_id == Reflection.id,
-                ReflectionVersion.number == latest.c.number,
-            ),
-        )
-        .outerjoin(Feedback, Feedback.reflection_version_id == ReflectionVersion.id)
-        .where(Reflection.context_id == scope.course)
-        .group_by(Reflection.user_id, Reflection.module_slug, Reflection.prompt_id)
-    )
-    return _rows(session, query)
-
-
 def course_progress(
     session: Session, launch: LaunchContext, catalogue: Catalogue, today: date | None = None
 ) -> CourseProgress:
@@ -253,12 +169,16 @@ def course_progress(
     feedback: dict[tuple[int, str], dict[str, datetime | None]] = defaultdict(dict)
     progress: dict[int, dict[str, ModuleFacts]] = defaultdict(dict)
     if slugs:
-        for user_id, slug, prompt_id, reviewed_at in _feedback(session, scope, slugs):
-            feedback[user_id, slug][prompt_id] = _as_datetime(reviewed_at) if reviewed_at else None
-        for user_id, slug, updated_at, completed_at in _progress(session, scope, slugs):
+        for user_id, slug, prompt_id, reviewed_at in course_queries.latest_feedback(
+            session, scope.course, slugs, scope.users
+        ):
+            feedback[user_id, slug][prompt_id] = reviewed_at
+        for user_id, slug, updated_at, completed_at in course_queries.progress_rows(
+            session, scope.course, slugs, scope.users
+        ):
             prompts = feedback.get((user_id, slug), NO_FEEDBACK)
             progress[user_id][slug] = ModuleFacts(True, updated_at, completed_at, prompts)
-    activity = _activity(session, scope)
+    activity = course_queries.latest_activity(session, scope.course, scope.users)
     learners = [
         LearnerFacts(
             user_pk=m.user_id,

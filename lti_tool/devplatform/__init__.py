@@ -34,9 +34,9 @@ def default_tool_url() -> str:
 
 def mount_dev_platform(app: Flask) -> None:
     """Serve the development platform at /dev-platform and add `flask dev-platform init`."""
-    from lti_tool.app import ConfigurationError
     from lti_tool.devplatform.cli import dev_platform_cli
     from lti_tool.devplatform.platform_app import create_platform_app
+    from lti_tool.errors import ConfigurationError
 
     if app.config.get("ENV_NAME") == "production":
         raise ConfigurationError(

@@ -15,7 +15,7 @@ from flask import Flask, Response, g
 from lti_tool.extensions import db
 from lti_tool.grades.models import ScoreRecord
 from lti_tool.grades.services.delivery import deliver_after_commit, mark_reviewed, record_completion
-from lti_tool.learning_modules.events import module_completed, module_reviewed
+from lti_tool.learning_modules.services.events import module_completed, module_reviewed
 
 
 def _record_on_completion(sender: Any, **event: Any) -> None:

@@ -90,5 +90,7 @@ def launch():
             "launch_id": launch.launch_id,
         },
     )
-    landing = "learning_modules.picker" if claims.message_type == DEEP_LINKING_REQUEST else "home.index"
+    landing = (
+        "learning_modules.picker" if claims.message_type == DEEP_LINKING_REQUEST else "home.index"
+    )
     return redirect(url_for(landing, launch_id=launch.launch_id), code=303)

@@ -97,18 +97,15 @@ class ToolOIDCLogin(FlaskOIDCLogin):
         return target
 
     def validate_oidc_login(self):  # type: ignore[no-untyped-def]
+        """pylti1p3 checks iss, login_hint, then the registration, all as one OIDCException: we ask
+        for the two parameters first, so each refusal has its own code without reading messages."""
+        if not self._get_request_param("iss"):
+            raise LaunchError("iss-missing", _("The login request has no issuer (iss)."))
+        if not self._get_request_param("login_hint"):
+            raise LaunchError("login-hint-missing", _("The login request has no login_hint."))
         try:
             return super().validate_oidc_login()
         except OIDCException as error:
-            message = str(error)
-            if "issuer" in message:
-                raise LaunchError(
-                    "iss-missing", _("The login request has no issuer (iss).")
-                ) from error
-            if "login hint" in message:
-                raise LaunchError(
-                    "login-hint-missing", _("The login request has no login_hint.")
-                ) from error
             raise LaunchError(
                 "registration-unknown",
                 _("This LMS (issuer and client ID) is not registered with the tool."),

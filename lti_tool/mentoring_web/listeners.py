@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lti_tool.learning_modules.events import module_completed
+from lti_tool.learning_modules.services.events import module_completed
 from lti_tool.mentoring_web.services.snapshots import take_milestone_snapshot
 
 

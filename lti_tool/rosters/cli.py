@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from lti_tool.db import utcnow
 from lti_tool.extensions import db
-from lti_tool.rosters import listeners
 from lti_tool.rosters.models import RosterSync
 from lti_tool.rosters.services import sync as services
 
@@ -38,7 +37,7 @@ def sync(every: bool, full: bool) -> None:
     ]
     failed = 0
     for context_pk in due:
-        report = listeners.sync_now(app, context_pk, want_full=full)
+        report = services.sync_now(db.session, app, context_pk, want_full=full)
         if report.error:
             failed += 1
             click.echo(f"course {context_pk}: {report.error}", err=True)

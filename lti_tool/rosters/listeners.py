@@ -12,7 +12,6 @@ import logging
 import threading
 from typing import Any
 
-import requests
 from flask import Flask, Response, current_app, g
 
 from lti_tool.db import utcnow
@@ -23,29 +22,6 @@ from lti_tool.rosters.services import sync as services
 log = logging.getLogger(__name__)
 MODES = ("background", "inline", "off")
 _threads: list[threading.Thread] = []
-
-
-def settings_of(app: Flask) -> services.SyncSettings:
-    config = app.config
-    return services.SyncSettings(
-        page_size=int(config["ROSTER_PAGE_SIZE"]),
-        full_every_seconds=int(config["ROSTER_FULL_SYNC_SECONDS"]),
-        lease_seconds=int(config["ROSTER_SYNC_LEASE_SECONDS"]),
-        timeout_seconds=float(config["LTI_HTTP_TIMEOUT_SECONDS"]),
-    )
-
-
-def sync_now(app: Flask, context_pk: int, *, want_full: bool = False) -> services.SyncReport:
-    """Run one course's sync in the current app context (a view, the CLI, a thread)."""
-    with requests.Session() as http:
-        return services.sync_course(
-            db.session,
-            context_pk,
-            http=http,
-            store=app.extensions["lti_state_store"],
-            settings=settings_of(app),
-            want_full=want_full,
-        )
 
 
 def _on_launch(sender: Any, **event: Any) -> None:
@@ -91,7 +67,7 @@ def _sync_in_thread(app: Flask, context_pk: int) -> None:
 def _sync_logging_crashes(app: Flask, context_pk: int) -> None:
     """A sync after a launch must never fail the launch (inline) or die silently (thread)."""
     try:
-        sync_now(app, context_pk)
+        services.sync_now(db.session, app, context_pk)
     except Exception:  # nobody to raise to: log it; the lease expires and the next launch retries
         db.session.rollback()
         log.exception("roster sync crashed", extra={"context_pk": context_pk})

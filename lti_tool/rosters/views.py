@@ -10,8 +10,8 @@ from lti_tool.extensions import db
 from lti_tool.launches.binding import current_launch, launch_blueprint, roles_required
 from lti_tool.lti.roles import ToolRole
 from lti_tool.people.models import MEMBER_STATUSES
-from lti_tool.rosters import listeners
 from lti_tool.rosters.services import roster
+from lti_tool.rosters.services import sync as roster_sync
 
 blueprint = launch_blueprint("rosters", __name__)
 STATUS_FILTERS = ("all", *MEMBER_STATUSES)
@@ -45,7 +45,8 @@ def roster_page():
 @roles_required(ToolRole.FACILITATOR)
 def sync():
     context_pk = roster.require_facilitator_course(current_launch())
-    report = listeners.sync_now(
+    report = roster_sync.sync_now(
+        db.session,
         current_app._get_current_object(),  # type: ignore[attr-defined]
         context_pk,
         want_full=request.form.get("full") == "1",

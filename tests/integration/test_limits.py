@@ -8,7 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from lti_tool import create_app
-from lti_tool.app import ConfigurationError
+from lti_tool.errors import ConfigurationError
 from tests.fake_platform import FakePlatform
 from tests.integration.learning_modules.test_player import answer
 from tests.integration.mentoring_web.my_web_pages import (

@@ -21,7 +21,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from lti_tool import wsgi
-from lti_tool.app import ConfigurationError
+from lti_tool.errors import ConfigurationError
 from lti_tool.extensions import db
 from lti_tool.logs import JsonFormatter
 from lti_tool.lti.keys import generate_key

@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session, selectinload
 from lti_tool import errors
 from lti_tool.db import utcnow
 from lti_tool.errors import DomainError, NotFoundError
-from lti_tool.learning_modules import events
 from lti_tool.learning_modules.domain.modules import Module
 from lti_tool.learning_modules.domain.progress import (
     ModuleStatus,
@@ -40,6 +39,7 @@ from lti_tool.learning_modules.models import (
     ReflectionFile,
     ReflectionVersion,
 )
+from lti_tool.learning_modules.services import events
 from lti_tool.limits import limit
 from lti_tool.lti.launch import LaunchContext
 

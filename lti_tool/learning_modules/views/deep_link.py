@@ -100,7 +100,9 @@ def respond():
     values = list(dict.fromkeys(request.form.getlist("item")))
     choices = [choice for value in values if (choice := _choice(value, catalogue))]
     try:
-        token = signed_response(db.session, launch, choices, url_for("launches.launch", _external=True))
+        token = signed_response(
+            db.session, launch, choices, url_for("launches.launch", _external=True)
+        )
     except InvalidInputError as error:  # nothing chosen, or more than the LMS accepts
         db.session.rollback()
         return _picker_page(error=error.message, chosen=frozenset(values)), 422

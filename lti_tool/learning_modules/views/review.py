@@ -19,10 +19,9 @@ from flask_babel import gettext as _
 from lti_tool.errors import NotFoundError
 from lti_tool.extensions import db
 from lti_tool.launches.binding import current_launch, roles_required
-from lti_tool.learning_modules import events
 from lti_tool.learning_modules.domain.feedback import FIELDS, gentle_warnings
 from lti_tool.learning_modules.domain.modules import Module
-from lti_tool.learning_modules.services import review
+from lti_tool.learning_modules.services import events, review
 from lti_tool.learning_modules.services.catalogue import catalogue_of
 from lti_tool.learning_modules.views import blueprint
 from lti_tool.lti.roles import ToolRole

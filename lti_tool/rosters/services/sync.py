@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import requests
+from flask import Flask
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -318,3 +319,28 @@ def _update(membership: Membership, user: User, member: domain.RosterMember, now
         changed = True
     membership.roster_seen_at = now
     return changed
+
+
+def settings_of(app: Flask) -> SyncSettings:
+    config = app.config
+    return SyncSettings(
+        page_size=int(config["ROSTER_PAGE_SIZE"]),
+        full_every_seconds=int(config["ROSTER_FULL_SYNC_SECONDS"]),
+        lease_seconds=int(config["ROSTER_SYNC_LEASE_SECONDS"]),
+        timeout_seconds=float(config["LTI_HTTP_TIMEOUT_SECONDS"]),
+    )
+
+
+def sync_now(
+    session: Session, app: Flask, context_pk: int, *, want_full: bool = False
+) -> SyncReport:
+    """Run one course's sync with `app`'s settings and state store (for a view, the CLI, a thread)."""
+    with requests.Session() as http:
+        return sync_course(
+            session,
+            context_pk,
+            http=http,
+            store=app.extensions["lti_state_store"],
+            settings=settings_of(app),
+            want_full=want_full,
+        )

@@ -9,8 +9,8 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import func, select
 
-from lti_tool.app import ConfigurationError
 from lti_tool.devplatform import mount_dev_platform
+from lti_tool.errors import ConfigurationError
 from lti_tool.extensions import db
 from lti_tool.lti.models import Deployment, Platform, ToolKey
 

@@ -167,9 +167,7 @@ def test_a_low_rating_with_no_note_invites_scaling_questions():
 def test_an_assigned_strand_gone_dormant_invites_rebuilding_trust():
     dormant = strand("Assigned mentor", formality=Formality.ASSIGNED, status=Status.DORMANT)
     prompt = next(
-        p
-        for p in gap_prompts(web(dormant), TODAY, limit=None)
-        if p.code == "assigned_dormant"
+        p for p in gap_prompts(web(dormant), TODAY, limit=None) if p.code == "assigned_dormant"
     )
     assert prompt.module_slug == "building-relational-trust"
     assert "assigned_dormant" not in codes(web(strand("Chosen", status=Status.DORMANT)))
