@@ -4,7 +4,8 @@ The tool lives inside LMS iframes, so instead of `X-Frame-Options: DENY` every r
 CSP `frame-ancestors`, exactly which registered platforms may frame it. Cookies are
 `Secure; SameSite=None; Partitioned` in production (config/default.py) so they survive in a
 third-party iframe; ProxyFix makes `request.is_secure` true behind a TLS-terminating proxy, without
-which those flags and pylti1p3's session binding silently switch off (a common cause of failed launches in iframes).
+which HSTS and pylti1p3's state cookie (Secure and SameSite=None only over https) silently switch
+off (a common cause of failed launches in iframes).
 """
 
 from __future__ import annotations

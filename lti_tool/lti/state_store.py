@@ -25,7 +25,7 @@ from lti_tool.lti.models import StateEntry
 
 
 class StateStore(Protocol):
-    """The four operations pylti1p3's cache storage and our own login records need."""
+    """What login records, stored launches, the JWKS cache and the LMS token cache need."""
 
     def get(self, key: str) -> Any: ...
 

@@ -21,29 +21,15 @@ from lti_tool.mentoring_web.domain.score import (
 )
 from lti_tool.mentoring_web.domain.vocabulary import N_, Formality, Location, Status, Support
 
+
 # Stable slugs of the mini-modules (used by the mini-modules feature's URLs) and their titles.
-MODULE_TITLES: dict[str, str] = {
-    "creating-a-mentoring-web": N_("Creating a Mentoring Web"),
-    "learners-at-the-centre": N_("Learners at the Centre – Mentoring for All"),
-    "building-a-mentoring-web": N_("Building a Mentoring Web"),
-    "multiple-models-of-mentorship": N_("Multiple Models of Mentorship"),
-    "building-relational-trust": N_("Building Relational Trust"),
-    "the-power-of-listening": N_("The Power of Listening"),
-    "goal-setting-conversations": N_("Goal Setting Conversations"),
-    "providing-growth-oriented-feedback": N_("Providing Meaningful and Growth Oriented Feedback"),
-    "scaling-questions": N_("Scaling Questions as a Tool for Debriefing"),
-    "observation-and-debriefing-protocols": N_("Observation and Debriefing Protocols"),
-}
-
-
 @dataclass(frozen=True)
 class GapPrompt:
     """An invitation to grow the web, and the module that helps with it."""
 
     code: str
     message: str  # N_-marked English; the view translates it
-    module_slug: str
-    module_title: str  # N_-marked English
+    module_slug: str  # its title is the catalogue's, in the catalogue's language
 
 
 # code → (message, module), in order of usefulness.
@@ -129,7 +115,7 @@ def gap_prompts(web: WebFacts, today: date, limit: int | None = 3) -> list[GapPr
     """
     applying = _applying(web, today)
     prompts = [
-        GapPrompt(code, message, slug, MODULE_TITLES[slug])
+        GapPrompt(code, message, slug)
         for code, (message, slug) in PROMPTS.items()
         if code in applying
     ]

@@ -8,10 +8,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from markupsafe import Markup
 
 from lti_tool.db import utcnow
+from lti_tool.learning_modules.services.catalogue import catalogue_of
 from lti_tool.mentoring_web.domain import vocabulary
 from lti_tool.mentoring_web.domain.facts import WebFacts, WebScore
 from lti_tool.mentoring_web.domain.gaps import GapPrompt, gap_prompts
@@ -101,7 +104,24 @@ def template_helpers() -> dict[str, object]:
         "direction_label": lookup(DIRECTION_LABELS),
         "band_label": lookup(BAND_LABELS),
         "years_label": lookup(vocabulary.YEARS_LABELS),
+        "module_title": module_title,
     }
+
+
+def module_name(slug: str) -> str:
+    """A mini-module's title from the catalogue, or the slug of a module that no longer exists
+    (plain text, for places that take no markup such as a select's options)."""
+    module = catalogue_of(current_app).get(slug)
+    return slug if module is None else module.title
+
+
+def module_title(slug: str) -> Markup:
+    """The title marked with the catalogue's language: the module's content may be in another
+    language than the page around it."""
+    catalogue = catalogue_of(current_app)
+    if catalogue.get(slug) is None:
+        return Markup("{}").format(slug)
+    return Markup('<span lang="{}">{}</span>').format(catalogue.language, module_name(slug))
 
 
 def without_private_words(web: WebFacts) -> WebFacts:

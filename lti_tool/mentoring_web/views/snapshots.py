@@ -11,7 +11,6 @@ from lti_tool.errors import NotFoundError
 from lti_tool.extensions import db
 from lti_tool.launches.binding import current_launch
 from lti_tool.mentoring_web.domain.facts import CentreCard, WebFacts
-from lti_tool.mentoring_web.domain.gaps import MODULE_TITLES
 from lti_tool.mentoring_web.models import WebOwner
 from lti_tool.mentoring_web.services import snapshots
 from lti_tool.mentoring_web.services import web as services
@@ -34,8 +33,7 @@ def reason_label(reason: str) -> str:
         return _("Taken on request")
     if reason.startswith(snapshots.MODULE_PREFIX):
         slug = reason.removeprefix(snapshots.MODULE_PREFIX)
-        title = MODULE_TITLES.get(slug)
-        return _("Finished the mini-module “%(title)s”", title=_(title) if title else slug)
+        return _("Finished the mini-module “%(title)s”", title=presenter.module_name(slug))
     return reason
 
 
