@@ -74,6 +74,9 @@ class NoCourseError(ForbiddenError):
 class _HasCourse(Protocol):
     context_pk: int | None
 
+    @property
+    def is_facilitator(self) -> bool: ...
+
 
 def require_course(launch: _HasCourse) -> int:
     """The launch's course row id; NoCourseError (403, "no-course") for a launch from outside any
@@ -81,6 +84,17 @@ def require_course(launch: _HasCourse) -> int:
     if launch.context_pk is None:
         raise NoCourseError()
     return launch.context_pk
+
+
+def require_facilitator(launch: _HasCourse, refusal: str) -> int:
+    """The course of a facilitator's launch; ForbiddenError (403, "not-facilitator") with
+    `refusal`, the page's own words, for anyone else. Every facilitator-only service asks through
+    here, whatever calls it (a view, which also declares the role with `roles_required`, the CLI
+    or a job)."""
+    course = require_course(launch)
+    if not launch.is_facilitator:
+        raise ForbiddenError(refusal, code="not-facilitator")
+    return course
 
 
 def _wants_json() -> bool:

@@ -90,13 +90,9 @@ def _scope(session: Session, launch: LaunchContext) -> _Scope:
 
 def require_exporter(launch: LaunchContext) -> int:
     """The course of a facilitator's launch: only facilitators export a course's progress."""
-    course = _course(launch)
-    if not launch.is_facilitator:
-        raise ForbiddenError(
-            _l("Only a facilitator of this course can export its progress."),
-            code="not-facilitator",
-        )
-    return course
+    return errors.require_facilitator(
+        launch, _l("Only a facilitator of this course can export its progress.")
+    )
 
 
 def course_label(session: Session, launch: LaunchContext) -> str | None:

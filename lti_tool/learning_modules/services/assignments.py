@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from lti_tool import errors
 from lti_tool.db import utcnow
-from lti_tool.errors import ForbiddenError, NotFoundError
+from lti_tool.errors import NotFoundError
 from lti_tool.learning_modules.domain.assignment import (
     AssignmentTerms,
     LearnerItem,
@@ -44,13 +44,9 @@ def _course(launch: LaunchContext) -> int:
 
 
 def _facilitator_course(launch: LaunchContext) -> int:
-    course = _course(launch)
-    if not launch.is_facilitator:
-        raise ForbiddenError(
-            _l("Only a facilitator of this course can assign mini-modules."),
-            code="not-facilitator",
-        )
-    return course
+    return errors.require_facilitator(
+        launch, _l("Only a facilitator of this course can assign mini-modules.")
+    )
 
 
 def _check_slug(catalogue: Catalogue, slug: str) -> None:

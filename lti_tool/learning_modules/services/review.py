@@ -16,8 +16,9 @@ from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Subquery
 
+from lti_tool import errors
 from lti_tool.db import utcnow
-from lti_tool.errors import ForbiddenError, NotFoundError
+from lti_tool.errors import NotFoundError
 from lti_tool.learning_modules.domain.feedback import feedback_problems, is_reviewed
 from lti_tool.learning_modules.domain.modules import Module
 from lti_tool.learning_modules.models import FACILITATOR, Feedback, Reflection, ReflectionVersion
@@ -71,9 +72,9 @@ class SharedSubmission:
 
 
 def require_facilitator(launch: LaunchContext) -> int:
-    if not launch.is_facilitator:
-        raise ForbiddenError(_l("Only a facilitator of this course can review reflections."))
-    return require_course(launch)
+    return errors.require_facilitator(
+        launch, _l("Only a facilitator of this course can review reflections.")
+    )
 
 
 def learner_name(user: User | None) -> str:

@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from lti_tool import errors
 from lti_tool.errors import ForbiddenError, NotFoundError
 from lti_tool.lti.launch import LaunchContext
 from lti_tool.mentoring_web.domain.facts import Band, WebFacts
@@ -144,8 +145,7 @@ def webs_in(context_pk: int) -> Select[WebOwner]:
 
 
 def facilitator_course(launch: LaunchContext) -> int:
-    """The launch's course, for a facilitator of it (the views check the role too)."""
-    context_pk = require_course(launch)
-    if not launch.is_facilitator:
-        raise ForbiddenError(_l("Only this course's facilitators can see this page."))
-    return context_pk
+    """The launch's course, for a facilitator of it."""
+    return errors.require_facilitator(
+        launch, _l("Only this course's facilitators can see this page.")
+    )

@@ -15,7 +15,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lti_tool import errors
-from lti_tool.errors import ForbiddenError
 from lti_tool.lti.launch import LaunchContext
 from lti_tool.lti.names import search_key
 from lti_tool.people.models import MEMBER_ACTIVE, MEMBER_STATUSES, Membership, User
@@ -49,10 +48,9 @@ class RosterPage:
 
 
 def require_facilitator_course(launch: LaunchContext) -> int:
-    course = errors.require_course(launch)
-    if not launch.is_facilitator:
-        raise ForbiddenError(_l("Only this course's facilitators can see its roster."))
-    return course
+    return errors.require_facilitator(
+        launch, _l("Only this course's facilitators can see its roster.")
+    )
 
 
 def roster_page(
