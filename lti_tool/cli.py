@@ -1,7 +1,8 @@
-"""`flask lti …`: the commands an LMS administrator runs. Each command calls a service and commits once.
+"""What every `flask …` command shares: one transaction per command, and plain-text output.
 
-The subcommands live next to their services (lti_tool/admin/cli/platforms.py, cli_keys.py); the
-helpers here keep their transactions and output alike.
+The commands live next to their services (`flask lti …` in lti_tool/admin/cli/, `flask grades …`,
+`flask rosters …`, `flask files …` in their features). Each command calls a service and commits
+once.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The modules feature listens to launches: a launch through a module's own link (its custom
 `module` parameter, set by deep linking) tells that the module is placed in the course.
 
-Runs in the launch's transaction (`lti.events.launch_recorded`), so it commits with the launch.
+Runs in the launch's transaction (`launches.events.launch_recorded`), so it commits with the launch.
 """
 
 from __future__ import annotations

@@ -112,7 +112,7 @@ class ReflectionFile(db.Model):
 class ModuleAssignment(db.Model):
     """A module a facilitator assigned in one course: required or optional, with a soft due date.
 
-    One row per (course context, module); learners see assigned modules first (`domain_assignment`).
+    One row per (course context, module); learners see assigned modules first (`domain.assignment`).
     """
 
     __tablename__ = "lm_module_assignment"

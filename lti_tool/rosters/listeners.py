@@ -1,6 +1,6 @@
 """A facilitator's launch keeps the course roster fresh: remembered in the launch, synced after it.
 
-The NRPS address is stored in the launch's own transaction (`lti.events.launch_recorded`). When
+The NRPS address is stored in the launch's own transaction (`launches.events.launch_recorded`). When
 the launch is a facilitator's and the roster is older than ROSTER_MAX_AGE_SECONDS, the sync starts
 once the launch has committed: in a background thread by default, so the facilitator's page never
 waits for the LMS, or inline (the test configuration), or not at all ("off").

@@ -7,12 +7,12 @@ plain facts (a progress row's times, when each prompt's latest version got feedb
 - *in progress*: a progress row without a completion time;
 - *submitted*: completed (every section seen, every prompt submitted);
 - *reviewed*: submitted, and the latest version of every prompt has feedback. This is the rule of
-  `learning_modules.domain_feedback.is_reviewed`, restated here because a feature reaches another
+  `learning_modules.domain.feedback.is_reviewed`, restated here because a feature reaches another
   only through its services; `tests/unit/course_progress` checks the two agree.
 
 A required module whose due date has passed and which is not submitted is *overdue* (the due date
 stays soft: nothing is blocked). Filters, search and sorting work on the computed rows, so the
-page and its CSV export narrow the course the same way; `domain_paging` cuts the page.
+page and its CSV export narrow the course the same way; `domain.paging` cuts the page.
 """
 
 from __future__ import annotations

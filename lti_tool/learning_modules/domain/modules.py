@@ -2,7 +2,7 @@
 
 Pure (standard library only): the `Module` and `Catalogue` values the pages show, the facilitator
 pathways and the seven web-building steps of the learning design. Checking a module file and the
-whole set lives in `domain_validation`; reading the files and sanitising the HTML in `catalogue.py`.
+whole set lives in `domain.validation`; reading the files and sanitising the HTML in `services/catalogue.py`.
 """
 
 from __future__ import annotations

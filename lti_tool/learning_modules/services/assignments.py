@@ -3,7 +3,7 @@
 Every function takes the request's Session and the LaunchContext explicitly and reads or writes
 only the assignments of that launch's course (`launch.context_pk`); a launch without a course is
 refused, and only a facilitator may change anything. Services flush; the view commits once.
-The ordering a learner sees is pure and lives in `domain_assignment`.
+The ordering a learner sees is pure and lives in `domain.assignment`.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 Content lives in `content/<language>/<slug>.md`: TOML front matter between `+++` lines (slug,
 number, title, summary, minutes, pathway, web_steps, [[sections]], [[prompts]], optional status),
-then Markdown whose `## ` headings are the sections (see `domain_validation.parse_module` and the
-subset in `domain_markdown`). `load_catalogue` reads every file, collects every problem (each with
+then Markdown whose `## ` headings are the sections (see `domain.validation.parse_module` and the
+subset in `domain.markdown`). `load_catalogue` reads every file, collects every problem (each with
 its file and field) and raises one `CatalogueError` listing them all; otherwise it returns the
 `Catalogue` with each section's HTML sanitised by nh3. The rules are pure; this module only reads
 files and sanitises.

@@ -1,7 +1,7 @@
 """Files and links attached to a learner's reflection, and who may download them.
 
 An upload is read up to the configured size limit, its type is sniffed from the bytes
-(`domain_files.sniff`), and it is written atomically under the upload folder as a random token; no
+(`domain.files.sniff`), and it is written atomically under the upload folder as a random token; no
 user input reaches a path. The file belongs to the draft (`version_number` None) until the
 reflection is submitted, when it is frozen with that version (`progress.submit_reflection`).
 

@@ -124,7 +124,7 @@ def bump_revision(reflection: Reflection) -> None:
 
 
 def stored_digest(reflection: Reflection | None) -> str:
-    """The digest of a draft as the reflection page shows it (see domain_progress.draft_digest)."""
+    """The digest of a draft as the reflection page shows it (see domain.progress.draft_digest)."""
     if reflection is None:
         return draft_digest("", VISIBILITIES[0], False, "")
     return draft_digest(

@@ -5,7 +5,7 @@ Pure. For every learner who has a snapshot, the service pairs the score of their
 today; this module turns those pairs into anonymous then/now figures. Only scores come in — no
 web, label or note — so nothing a learner wrote can reach the output.
 
-Suppression follows `domain_cohort`, with the very same functions, so the two pages cannot drift:
+Suppression follows `domain.cohort`, with the very same functions, so the two pages cannot drift:
 - no figures at all below `threshold` (k) learners with a snapshot;
 - a cell counting 1 to k-1 learners, or leaving 1 to k-1 out, is None;
 - in a distribution (strand counts then, strand counts now, grew/stayed/shrank), a lone suppressed

@@ -85,7 +85,7 @@ class WebFacts:
     strands: tuple[StrandFacts, ...] = field(default_factory=tuple)
 
 
-# --- What the pure rules compute (domain_score.py) and what snapshots keep ---------------------
+# --- What the pure rules compute (domain/score.py) and what snapshots keep ---------------------
 # These live here, beside the facts they are computed from, so a snapshot can carry its score
 # and the renderer can read a score without importing the rules.
 
@@ -165,7 +165,7 @@ class WebScore:
 
 @dataclass(frozen=True)
 class SnapshotFacts:
-    """A web as it was at `taken_at`, with the score computed then (see domain_growth.snapshot_of)."""
+    """A web as it was at `taken_at`, with the score computed then (see domain.growth.snapshot_of)."""
 
     taken_at: datetime
     strands: tuple[StrandFacts, ...]

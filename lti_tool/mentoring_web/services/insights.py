@@ -6,7 +6,7 @@ members whose course role is learner, through `sharing.webs_in`, the same rule a
 shared list) as they were when it was made, with every word taken out, and the earliest snapshot of
 each web taken before it. A publication is replaced at most once a period and only once at least
 k learners' webs (or their snapshots) changed (`domain_cohort_publish`), so reading the page before
-and after one learner's edit shows the same figures. The figures come out of `domain_cohort` and
+and after one learner's edit shows the same figures. The figures come out of `domain.cohort` and
 `domain_cohort_change`, which read scores and vocabulary values only.
 
 Queries are constant whatever the size of the course: the webs and their strands, the snapshot

@@ -2,7 +2,7 @@
 
 A web is private to its owner. A facilitator sees one person's web only while that person shares
 it with the course's facilitators, and otherwise only the anonymous cohort figures of
-`domain_cohort`, which carry counts and vocabulary values and never a name, label or free text.
+`domain.cohort`, which carry counts and vocabulary values and never a name, label or free text.
 
 Like `services`, every function takes the Session and the LaunchContext explicitly and reads only
 the launch's own course: a web of another course, or one not shared, is "not found" — the answer
