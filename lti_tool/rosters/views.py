@@ -9,33 +9,25 @@ from flask_babel import gettext as _
 from lti_tool.extensions import db
 from lti_tool.launches.binding import current_launch, launch_blueprint, roles_required
 from lti_tool.lti.roles import ToolRole
-from lti_tool.people.models import MEMBER_STATUSES
+from lti_tool.rosters import forms
 from lti_tool.rosters.services import roster
 from lti_tool.rosters.services import sync as roster_sync
 
 blueprint = launch_blueprint("rosters", __name__)
-STATUS_FILTERS = ("all", *MEMBER_STATUSES)
 
 
 @blueprint.get("/roster/")
 @roles_required(ToolRole.FACILITATOR)
 def roster_page():
-    status = request.args.get("status", "active")
-    status = status if status in STATUS_FILTERS else "active"
-    search = request.args.get("q", "")[:100]
-    page = request.args.get("page", "1")
+    query = forms.roster_query(request.args)
     found = roster.roster_page(
-        db.session,
-        current_launch(),
-        status=status,
-        search=search,
-        page=int(page) if page.isdigit() else 1,
+        db.session, current_launch(), status=query.status, search=query.search, page=query.page
     )
     return render_template(
         "rosters/roster.html",
         roster=found,
-        status=status,
-        search=search,
+        status=query.status,
+        search=query.search,
         has_nrps=current_launch().has_nrps or found.sync is not None,
         format_datetime=format_datetime,
     )
@@ -49,7 +41,7 @@ def sync():
         db.session,
         current_app._get_current_object(),  # type: ignore[attr-defined]
         context_pk,
-        want_full=request.form.get("full") == "1",
+        want_full=forms.wants_full_sync(request.form),
     )
     if report.skipped:
         flash(_("A sync of this roster is already running. Reload this page in a minute."))

@@ -12,18 +12,16 @@ Only facilitators reach either (403 otherwise). Learners see the result on the c
 from __future__ import annotations
 
 from flask import current_app, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from lti_tool.extensions import db
 from lti_tool.launches.binding import current_launch, roles_required
-from lti_tool.learning_modules.domain.assignment import grouped_by_pathway, parse_due_date
+from lti_tool.learning_modules import forms
+from lti_tool.learning_modules.domain.assignment import grouped_by_pathway
 from lti_tool.learning_modules.domain.modules import Catalogue
 from lti_tool.learning_modules.services import assignments
 from lti_tool.learning_modules.services import catalogue as content
 from lti_tool.learning_modules.views import blueprint
 from lti_tool.lti.roles import ToolRole
-
-REQUIRED, OPTIONAL = "required", "optional"
 
 
 def _catalogue() -> Catalogue:
@@ -76,30 +74,12 @@ def assign_page():
 def assign_save():
     launch = current_launch()
     catalogue = _catalogue()
-    choices: dict[str, assignments.Choice] = {}
-    typed: dict[str, dict[str, object]] = {}
-    errors: dict[str, str] = {}
-    for slug in dict.fromkeys(request.form.getlist("module")):
-        if catalogue.get(slug) is None:
-            continue
-        is_assigned = request.form.get(f"assigned-{slug}") == "on"
-        required = request.form.get(f"required-{slug}") == REQUIRED
-        due_text = request.form.get(f"due-{slug}", "")
-        typed[slug] = {"assigned": is_assigned, "required": required, "due": due_text}
-        try:
-            due_on = parse_due_date(due_text)
-        except ValueError:
-            errors[slug] = _(
-                "Enter the due date as a date, for example 2026-03-31, or leave it empty."
-            )
-            continue
-        choices[slug] = assignments.Choice(is_assigned, required, due_on)
-    if errors:
-        rows = {**_rows_from(assignments.list_for_course(db.session, launch)), **typed}
-        return _page(rows, errors=errors), 422
-    assignments.save_choices(db.session, launch, catalogue, choices)
-    pathway = request.form.get("assign_pathway")
-    if pathway:
-        assignments.assign_pathway(db.session, launch, catalogue, pathway)
+    posted = forms.assignments(request.form, catalogue)
+    if posted.errors:
+        rows = {**_rows_from(assignments.list_for_course(db.session, launch)), **posted.typed}
+        return _page(rows, errors=posted.errors), 422
+    assignments.save_choices(db.session, launch, catalogue, posted.choices)
+    if posted.pathway:
+        assignments.assign_pathway(db.session, launch, catalogue, posted.pathway)
     db.session.commit()
     return redirect(url_for("learning_modules.assign_page", saved="1"), code=303)

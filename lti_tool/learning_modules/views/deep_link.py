@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from lti_tool.errors import InvalidInputError
 from lti_tool.extensions import db
 from lti_tool.launches.binding import current_launch, roles_required
+from lti_tool.learning_modules import forms
 from lti_tool.learning_modules.domain.modules import (
     COMPLETION_TAG,
     LINK_MODULE_PARAM,
@@ -97,7 +98,7 @@ def respond():
     launch = current_launch()
     settings = deep_linking_settings(launch)
     catalogue = catalogue_of(current_app)
-    values = list(dict.fromkeys(request.form.getlist("item")))
+    values = forms.deep_link_items(request.form)
     choices = [choice for value in values if (choice := _choice(value, catalogue))]
     try:
         token = signed_response(

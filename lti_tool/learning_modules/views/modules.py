@@ -21,11 +21,11 @@ from flask_babel import gettext as _
 from lti_tool.errors import NotFoundError
 from lti_tool.extensions import db
 from lti_tool.launches.binding import current_launch
+from lti_tool.learning_modules import forms
 from lti_tool.learning_modules.domain.files import ALLOWED_DESCRIPTION
 from lti_tool.learning_modules.domain.modules import WEB_STEPS, Catalogue, Module
 from lti_tool.learning_modules.domain.progress import (
     REFLECTION_STEP,
-    PromptEntry,
     is_unchanged_here,
     neighbours,
     resume_step,
@@ -36,8 +36,6 @@ from lti_tool.learning_modules.services import assignments, files, progress
 from lti_tool.learning_modules.services import catalogue as content
 from lti_tool.learning_modules.services import reflection_page as reflection_page_service
 from lti_tool.learning_modules.views import blueprint
-
-SAVE, SUBMIT = "save", "submit"
 
 
 @blueprint.record_once
@@ -192,58 +190,20 @@ def section_seen(slug: str, section_id: str):
 def reflection_page(slug: str):
     """The whole reflection page: every prompt saved together, one of them submitted if asked."""
     module = _module(slug)
-    action = request.form.get("action", SAVE)
-    verb, _sep, target = action.partition(":")
-    if target and target not in {prompt.id for prompt in module.prompts}:
+    posted = forms.reflection_page(request.form, request.files, module)
+    if posted.target and posted.target not in {prompt.id for prompt in module.prompts}:
         raise NotFoundError(_("This mini-module has no such question."), code="prompt-not-found")
-    entries = [
-        _entry(prompt.id, f"-{prompt.id}")
-        for prompt in module.prompts
-        if f"answer-{prompt.id}" in request.form
-    ]
-    uploads = {
-        prompt.id: reflection_page_service.Upload(upload.stream, upload.filename)
-        for prompt in module.prompts
-        if (upload := request.files.get(f"attachment-{prompt.id}")) is not None and upload.filename
-    }
-    submit = target if verb == SUBMIT and target in {e.prompt_id for e in entries} else None
-    return _save(module, entries, uploads, submit, anchor=target or None)
+    return _save(module, posted.entries, posted.uploads, posted.submit, anchor=posted.target)
 
 
 @blueprint.post("/modules/<slug>/reflection/<prompt_id>")
 def reflection(slug: str, prompt_id: str):
     """One prompt's form (kept for pages loaded before the page-wide form existed)."""
     module = _module(slug)
-    entry = _entry(prompt_id, "")
-    upload = request.files.get("attachment")
-    uploads = (
-        {prompt_id: reflection_page_service.Upload(upload.stream, upload.filename)}
-        if upload is not None and upload.filename
-        else {}
-    )
-    submit = prompt_id if request.form.get("action", SAVE) == SUBMIT else None
+    posted = forms.one_prompt(request.form, request.files, prompt_id)
     if prompt_id not in {p.id for p in module.prompts}:
         raise NotFoundError(_("This mini-module has no such question."), code="prompt-not-found")
-    return _save(module, [entry], uploads, submit, anchor=prompt_id)
-
-
-def _entry(prompt_id: str, suffix: str) -> PromptEntry:
-    form = request.form
-    return PromptEntry(
-        prompt_id=prompt_id,
-        answer=form.get(f"answer{suffix}", ""),
-        visibility=form.get(f"visibility{suffix}", PRIVATE),
-        shared_with_mentors=form.get(f"mentors{suffix}") == "1",
-        link=form.get(f"link{suffix}", ""),
-        revision=_bounded_int(form.get(f"revision{suffix}")),
-        digest=form.get(f"digest{suffix}") or None,
-    )
-
-
-def _bounded_int(value: str | None) -> int | None:
-    if value is None or not value.isdigit() or len(value) > 9:
-        return None
-    return int(value)
+    return _save(module, posted.entries, posted.uploads, posted.submit, anchor=prompt_id)
 
 
 def _save(module: Module, entries, uploads, submit: str | None, *, anchor: str | None):
@@ -288,7 +248,7 @@ def _save(module: Module, entries, uploads, submit: str | None, *, anchor: str |
             slug=module.slug,
             section=REFLECTION_STEP,
             saved=anchor or "all",
-            done=SUBMIT if submit else SAVE,
+            done=forms.SUBMIT if submit else forms.SAVE,
             _anchor=f"prompt-{anchor}" if anchor else "reflect-title",
         ),
         code=303,

@@ -19,14 +19,13 @@ from flask_babel import gettext as _
 from lti_tool.errors import NotFoundError
 from lti_tool.extensions import db
 from lti_tool.launches.binding import current_launch, roles_required
-from lti_tool.learning_modules.domain.feedback import FIELDS, gentle_warnings
+from lti_tool.learning_modules import forms
+from lti_tool.learning_modules.domain.feedback import gentle_warnings
 from lti_tool.learning_modules.domain.modules import Module
 from lti_tool.learning_modules.services import events, review
 from lti_tool.learning_modules.services.catalogue import catalogue_of
 from lti_tool.learning_modules.views import blueprint
 from lti_tool.lti.roles import ToolRole
-
-SEND, SEND_ANYWAY = "send", "send-anyway"
 
 
 def _module(slug: str) -> Module:
@@ -95,9 +94,9 @@ def send_feedback(slug: str, version_id: int):
     launch = current_launch()
     module = _module(slug)
     shared = review.shared_version(db.session, launch, slug, version_id)
-    typed = {name: request.form.get(name, "") for name in FIELDS}
+    typed, send_anyway = forms.feedback(request.form)
     warnings = sorted({w for text in typed.values() for w in gentle_warnings(text)})
-    if warnings and request.form.get("action") != SEND_ANYWAY:
+    if warnings and not send_anyway:
         return _composer(module, shared, typed=typed, warnings=warnings)
     try:
         review.give_feedback(db.session, launch, slug, version_id, **typed)
