@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import requests
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -207,7 +207,7 @@ def _find_or_create(
     return created
 
 
-def _where(claimed: ClaimedScore) -> tuple[object, ...]:
+def _where(claimed: ClaimedScore) -> tuple[ColumnElement[bool], ...]:
     return (
         ModuleLineItem.platform_id == claimed.platform_id,
         ModuleLineItem.context_id == claimed.context_id,
