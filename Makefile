@@ -64,6 +64,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 # Full LTI launches/s through gunicorn (2 workers) on SQLite and, when it answers, PostgreSQL;
 # e.g. `make bench BENCH_ARGS="--database postgres --redis --concurrency 8"`. See bench/README.md.

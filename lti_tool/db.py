@@ -2,10 +2,10 @@
 
 import sqlite3
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import MetaData, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import CursorResult, Engine, Result
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -24,6 +24,15 @@ class Base(DeclarativeBase):
 def utcnow() -> datetime:
     """Naive UTC timestamps: SQLite drops tzinfo, so we store naive UTC everywhere for one behaviour."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def rowcount(result: Result[*tuple[Any, ...]]) -> int:
+    """How many rows an UPDATE or DELETE run by `Session.execute` matched.
+
+    For these statements `Session.execute` returns a CursorResult, which has `rowcount`; its
+    signature says Result, what it returns for any statement, hence the cast.
+    """
+    return cast("CursorResult[*tuple[Any, ...]]", result).rowcount
 
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000

@@ -72,7 +72,8 @@ class NoCourseError(ForbiddenError):
 
 
 class _HasCourse(Protocol):
-    context_pk: int | None
+    @property
+    def context_pk(self) -> int | None: ...  # read-only: a LaunchContext is frozen
 
     @property
     def is_facilitator(self) -> bool: ...

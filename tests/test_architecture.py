@@ -4,6 +4,10 @@ The package keeps them, and each contract is proved able to fail: a violation of
 a copy of the package (relative imports, imports of a whole package, `flask.request` through an
 alias: the ways an earlier, hand-written check was fooled) and `lint-imports` must report that
 contract broken, and only the contracts the planted import really breaks.
+
+The types are checked the same way (`[tool.mypy]`): an untyped function planted in every kind of
+module held to the strict flags must fail mypy, and the same plant in modules it only reads
+(views, models, the rest of the protocol) must not.
 """
 
 from __future__ import annotations
@@ -137,6 +141,63 @@ def test_a_planted_violation_breaks_its_contract(
     assert everything.returncode == 1
     kept = len(_contract_ids()) - len(broken)
     assert f"Contracts: {kept} kept, {len(broken)} broken." in everything.stdout, everything.stdout
+
+
+UNTYPED = "def planted(x):\n    return x"
+# (file under lti_tool/, whether mypy must reject the untyped function planted in it)
+TYPE_PLANTS = {
+    "grades/domain.py": True,  # a domain module
+    "mentoring_web/domain/score.py": True,  # a module of a domain package
+    "admin/services.py": True,  # a services module
+    "rosters/services/sync.py": True,  # a module of a services package
+    "lti/launch.py": True,  # the pure protocol modules
+    "lti/roles.py": True,
+    "lti/names.py": True,
+    "grades/views.py": False,
+    "mentoring_web/views/web.py": False,
+    "grades/models.py": False,
+    "lti/keys.py": False,
+}
+
+
+def test_strict_types_fail_on_an_untyped_function_only_where_they_apply(
+    pristine_copy: Path, tmp_path: Path
+) -> None:
+    """One mypy run over a copy with every plant: exactly the strict modules' plants fail."""
+    copy = tmp_path / "copy"
+    shutil.copytree(pristine_copy, copy)
+    for relative in TYPE_PLANTS:
+        target = copy / "lti_tool" / relative
+        text = target.read_text(encoding="utf-8")
+        target.write_text(text + "\n\n" + UNTYPED + "\n", encoding="utf-8")
+
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--no-incremental",
+            "--cache-dir",
+            str(tmp_path / "mypy-cache"),
+            "--config-file",
+            "pyproject.toml",
+        ],
+        cwd=copy,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    report = result.stdout + result.stderr
+    assert result.returncode == 1, report
+    rejected = {
+        line.split(":", 1)[0]
+        for line in result.stdout.splitlines()
+        if ": error: Function is missing a type annotation  [no-untyped-def]" in line
+    }
+    strict = {f"lti_tool/{relative}" for relative, fails in TYPE_PLANTS.items() if fails}
+    assert rejected == strict, report
+    assert f"Found {len(strict)} errors in {len(strict)} files" in result.stdout, report
 
 
 def test_claim_urls_only_in_the_launch_module() -> None:

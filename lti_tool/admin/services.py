@@ -23,11 +23,11 @@ class Usage:
     memberships: int
 
 
-def _context_ids(deployment_ids: Select) -> Select:
+def _context_ids(deployment_ids: Select[int]) -> Select[int]:
     return select(Context.id).where(Context.deployment_id.in_(deployment_ids))
 
 
-def _usage(session: Session, deployment_ids: Select) -> Usage:
+def _usage(session: Session, deployment_ids: Select[int]) -> Usage:
     count = func.count()
     return Usage(
         deployments=session.scalar(select(count).select_from(deployment_ids.subquery())) or 0,
@@ -40,7 +40,7 @@ def _usage(session: Session, deployment_ids: Select) -> Usage:
     )
 
 
-def _delete_contexts(session: Session, deployment_ids: Select) -> None:
+def _delete_contexts(session: Session, deployment_ids: Select[int]) -> None:
     # PostgreSQL cascades these through the foreign keys; SQLite only does when
     # `PRAGMA foreign_keys` is on, so delete them explicitly to behave the same on both.
     session.execute(
@@ -55,7 +55,7 @@ def _delete_contexts(session: Session, deployment_ids: Select) -> None:
     )
 
 
-def _platform_deployment_ids(platform: Platform) -> Select:
+def _platform_deployment_ids(platform: Platform) -> Select[int]:
     return select(Deployment.id).where(Deployment.platform_id == platform.id)
 
 

@@ -22,9 +22,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TypeVarTuple
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Row, Select, select
+from sqlalchemy import ColumnElement, Row, Select, SQLColumnExpression, select
 from sqlalchemy.orm import Session
 
 from lti_tool import errors
@@ -62,7 +63,7 @@ class _Scope:
     audience: str
     mentees: frozenset[int] = frozenset()
 
-    def users(self, column: ColumnElement) -> ColumnElement[bool]:
+    def users(self, column: SQLColumnExpression[int]) -> ColumnElement[bool]:
         """`column` (a user id) is someone this launch may follow in this course."""
         if self.audience == MENTEES:
             return column.in_(sorted(self.mentees))
@@ -125,13 +126,18 @@ def columns_of(
     return tuple(columns)
 
 
-def _rows(session: Session, query: Select) -> Sequence[Row]:
+_Columns = TypeVarTuple("_Columns")
+# user id, roster status, last launch; the user's name, given name, family name and email
+_Member = Row[int, str, datetime | None, str | None, str | None, str | None, str | None]
+
+
+def _rows(session: Session, query: Select[*_Columns]) -> Sequence[Row[*_Columns]]:
     """Plain rows through the session's connection: these are columns, not entities, and the ORM's
     loading machinery costs more than the query itself on a course of thousands."""
     return session.connection().execute(query).all()
 
 
-def _members(session: Session, scope: _Scope) -> Sequence[Row]:
+def _members(session: Session, scope: _Scope) -> Sequence[_Member]:
     query = (
         select(
             Membership.user_id,

@@ -213,14 +213,18 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
+def _object(value: Any) -> dict[Any, Any]:
+    """A claim the specs define as an object; anything else counts as empty."""
+    return value if isinstance(value, dict) else {}
+
+
 def parse_claims(body: dict[str, Any], client_id: str) -> LaunchClaims:
     """Read a body that validation has already checked; unknown claims are ignored (Core §5.4)."""
     roles = tuple(r for r in _list(body.get(ROLES)) if isinstance(r, str))
-    context = body.get(CONTEXT) if isinstance(body.get(CONTEXT), dict) else {}
-    resource_link = body.get(RESOURCE_LINK) if isinstance(body.get(RESOURCE_LINK), dict) else {}
-    presentation = body.get(LAUNCH_PRESENTATION)
-    presentation = presentation if isinstance(presentation, dict) else {}
-    custom = body.get(CUSTOM) if isinstance(body.get(CUSTOM), dict) else {}
+    context = _object(body.get(CONTEXT))
+    resource_link = _object(body.get(RESOURCE_LINK))
+    presentation = _object(body.get(LAUNCH_PRESENTATION))
+    custom = _object(body.get(CUSTOM))
     mentees = _list(body.get(ROLE_SCOPE_MENTOR))  # a number or a plain string names nobody
     ags = body.get(AGS_ENDPOINT)
     nrps = body.get(NRPS)

@@ -11,7 +11,7 @@ An empty scope means nobody; a mentor never sees the whole course.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -23,21 +23,26 @@ from lti_tool.lti.models import Deployment, Platform
 from lti_tool.lti.roles import ToolRole, canonical_roles
 from lti_tool.people.models import MEMBER_ACTIVE, Context, Membership, User
 
+_Row = TypeVar("_Row")
+
 
 def _get_or_create(
-    session: Session, model: type, lookup: dict[str, Any], defaults: dict[str, Any] | None = None
-) -> Any:
+    session: Session,
+    model: type[_Row],
+    lookup: dict[str, Any],
+    defaults: dict[str, Any] | None = None,
+) -> _Row:
     """Find a row by its natural key or insert it; a concurrent insert by another worker wins."""
     query = select(model).filter_by(**lookup)
-    row = session.scalar(query)
+    row: _Row | None = session.scalar(query)
     if row is not None:
         return row
     try:
         with session.begin_nested():
             row = model(**lookup, **(defaults or {}))
             session.add(row)
-    except IntegrityError:
-        row = session.scalar(query)
+    except IntegrityError:  # the other worker's row, committed: the natural key is unique
+        row = session.scalars(query).one()
     return row
 
 

@@ -210,7 +210,7 @@ class Query:
 
 
 def _choice(value: str | None, allowed: Collection[str], default: str = "") -> str:
-    return value if value in allowed else default
+    return value if value is not None and value in allowed else default
 
 
 def parse_query(args: Mapping[str, str], slugs: Collection[str]) -> Query:

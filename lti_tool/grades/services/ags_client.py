@@ -49,9 +49,10 @@ class AgsClient(ServiceClient):
             },
         )
         body = response_json(response, "line item creation")
-        if not isinstance(body, dict) or not isinstance(body.get("id"), str):
+        line_item_id = body.get("id") if isinstance(body, dict) else None
+        if not isinstance(line_item_id, str):
             raise AgsCallError(response.status_code, "line item created without an id")
-        return body["id"]
+        return line_item_id
 
     def post_score(self, lineitem_url: str, payload: dict[str, object]) -> None:
         self.call(

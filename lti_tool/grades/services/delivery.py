@@ -74,7 +74,7 @@ def record_completion(
     ):
         return None  # no gradebook this module's score could reach
     moment = _naive_utc(now or utcnow())
-    record = session.scalar(
+    record: ScoreRecord | None = session.scalar(
         select(ScoreRecord).where(
             ScoreRecord.platform_id == launch.platform_pk,
             ScoreRecord.context_id == launch.context_pk,
@@ -125,7 +125,7 @@ def mark_reviewed(
     Nothing when no completion score was recorded (no gradebook for this link) or it already says
     FullyGraded. The score stays 1 of 1: reflections get feedback, never a rubric mark.
     """
-    record = session.scalar(
+    record: ScoreRecord | None = session.scalar(
         select(ScoreRecord).where(
             ScoreRecord.platform_id == platform_pk,
             ScoreRecord.context_id == context_pk,

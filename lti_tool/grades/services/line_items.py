@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import requests
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from lti_tool.db import rowcount
 from lti_tool.grades import domain
 from lti_tool.grades.domain import Status
 from lti_tool.grades.models import ModuleLineItem, ScoreRecord
@@ -64,7 +65,7 @@ def claim(session: Session, record_id: int, now: datetime) -> ClaimedScore | Non
         )
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if rowcount(result) != 1:
         session.commit()
         return None
     record = session.execute(
@@ -150,7 +151,7 @@ def finish(
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if rowcount(result) != 1:
         release(session, claimed)
         return
     session.commit()
@@ -206,7 +207,7 @@ def _find_or_create(
     return created
 
 
-def _where(claimed: ClaimedScore) -> tuple[object, ...]:
+def _where(claimed: ClaimedScore) -> tuple[ColumnElement[bool], ...]:
     return (
         ModuleLineItem.platform_id == claimed.platform_id,
         ModuleLineItem.context_id == claimed.context_id,
@@ -228,7 +229,7 @@ def _remember(session: Session, claimed: ClaimedScore, url: str) -> None:
         .values(lineitem_url=url, creating_until=None)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount == 0:  # type: ignore[attr-defined]
+    if rowcount(result) == 0:
         session.add(_row(claimed, lineitem_url=url))
     try:
         session.commit()
@@ -259,7 +260,7 @@ def _claim_creation(session: Session, claimed: ClaimedScore, now: datetime) -> b
         .values(creating_until=until)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount == 1:  # type: ignore[attr-defined]
+    if rowcount(result) == 1:
         session.commit()
         return True
     exists = session.scalar(select(ModuleLineItem.id).where(*_where(claimed)))

@@ -40,7 +40,7 @@ def is_overdue(due_on: date | None, completed: bool, today: date) -> bool:
     return due_on is not None and due_on < today and not completed
 
 
-def assigned_sort_key(terms: AssignmentTerms, position: int) -> tuple:
+def assigned_sort_key(terms: AssignmentTerms, position: int) -> tuple[bool, bool, date, int]:
     """Required first, then earliest due date (undated last), then catalogue position."""
     return (
         not terms.required,

@@ -106,18 +106,30 @@ def parse_module(text: str, file_name: str) -> tuple[Module | None, list[Problem
             problem(f"section “{heading.id}”", "is empty")
         sections.append(Section(heading.id, heading.title, html))
 
-    if problems:
+    if (
+        problems
+        # each is None only for a key missing (reported by _check_keys) or invalid (reported by
+        # its check): with no problem, none is None
+        or slug is None
+        or number is None
+        or title is None
+        or summary is None
+        or minutes is None
+        or pathways is None
+        or web_steps is None
+        or prompts is None
+    ):
         return None, problems
     return Module(
-        slug=slug,  # type: ignore[arg-type] - all checked above: no problem means no None
-        number=number,  # type: ignore[arg-type]
-        title=title,  # type: ignore[arg-type]
-        summary=summary,  # type: ignore[arg-type]
-        minutes=minutes,  # type: ignore[arg-type]
-        pathways=pathways,  # type: ignore[arg-type]
-        web_steps=web_steps,  # type: ignore[arg-type]
+        slug=slug,
+        number=number,
+        title=title,
+        summary=summary,
+        minutes=minutes,
+        pathways=pathways,
+        web_steps=web_steps,
         sections=tuple(sections),
-        prompts=tuple(Prompt(id_, text) for id_, text in prompts or ()),
+        prompts=tuple(Prompt(id_, text) for id_, text in prompts),
         status=status,
     ), []
 

@@ -17,7 +17,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from lti_tool import errors
-from lti_tool.db import utcnow
+from lti_tool.db import rowcount, utcnow
 from lti_tool.errors import NotFoundError
 from lti_tool.learning_modules.domain.assignment import (
     AssignmentTerms,
@@ -173,7 +173,7 @@ def unassign(session: Session, launch: LaunchContext, slug: str) -> bool:
         )
     )
     session.flush()
-    return bool(result.rowcount)
+    return bool(rowcount(result))
 
 
 def save_choices(

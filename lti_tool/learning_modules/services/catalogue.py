@@ -100,4 +100,5 @@ def init_app(app: Flask) -> None:
 
 
 def catalogue_of(app: Flask) -> Catalogue:
-    return app.extensions[EXTENSION_KEY]
+    catalogue: Catalogue = app.extensions[EXTENSION_KEY]  # what init_app put there
+    return catalogue

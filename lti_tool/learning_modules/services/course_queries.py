@@ -8,16 +8,28 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
+from typing import TypeVarTuple
 
-from sqlalchemy import ColumnElement, Row, Select, and_, func, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    SQLColumnExpression,
+    and_,
+    func,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from lti_tool.learning_modules.models import Feedback, ModuleProgress, Reflection, ReflectionVersion
 
-UserFilter = Callable[[ColumnElement], ColumnElement[bool]]
+UserFilter = Callable[[SQLColumnExpression[int]], ColumnElement[bool]]
+
+_Columns = TypeVarTuple("_Columns")
 
 
-def _rows(session: Session, query: Select) -> Sequence[Row]:
+def _rows(session: Session, query: Select[*_Columns]) -> Sequence[Row[*_Columns]]:
     """Plain rows through the session's connection: these are columns, not entities, and the ORM's
     loading machinery costs more than the query itself on a course of thousands."""
     return session.connection().execute(query).all()
@@ -25,7 +37,7 @@ def _rows(session: Session, query: Select) -> Sequence[Row]:
 
 def progress_rows(
     session: Session, course: int, slugs: Collection[str], users: UserFilter
-) -> Sequence[Row]:
+) -> Sequence[Row[int, str, datetime, datetime | None]]:
     """(user, module, updated_at, completed_at) for the modules `slugs`, for the users in scope."""
     return _rows(
         session,

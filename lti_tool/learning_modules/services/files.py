@@ -17,10 +17,11 @@ import os
 import re
 import secrets
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -57,7 +58,7 @@ class FileTooLargeError(UnprocessableError):
     code = "file-too-large"
 
 
-def upload_folder(config: dict, instance_path: str) -> Path:
+def upload_folder(config: Mapping[str, Any], instance_path: str) -> Path:
     """Where uploads live: UPLOAD_FOLDER, or `<instance folder>/uploads` (never the web root)."""
     return Path(config.get("UPLOAD_FOLDER") or os.path.join(instance_path, "uploads"))
 
@@ -202,7 +203,9 @@ def set_link(
     return reflection
 
 
-def files_by_reflection(session: Session, reflection_ids: list[int]) -> dict[int, list]:
+def files_by_reflection(
+    session: Session, reflection_ids: list[int]
+) -> dict[int, list[ReflectionFile]]:
     """Every file of these reflections, grouped by reflection id (draft and versions)."""
     found: dict[int, list[ReflectionFile]] = {}
     if not reflection_ids:

@@ -80,11 +80,11 @@ def mentee_reflections(
     for version, reflection in rows:
         module = catalogue.get(reflection.module_slug)
         prompt = (
-            next((p for p in module.prompts if p.id == reflection.prompt_id), None)
-            if module
-            else None
+            None
+            if module is None
+            else next((p for p in module.prompts if p.id == reflection.prompt_id), None)
         )
-        if prompt is None:  # content changed since: nothing to show it under
+        if module is None or prompt is None:  # content changed since: nothing to show it under
             continue
         by_module.setdefault(module.slug, {})[prompt.id] = SharedAnswer(
             prompt.text, version, files.get((reflection.id, version.number), [])

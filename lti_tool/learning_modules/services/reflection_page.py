@@ -11,10 +11,10 @@ Services flush; the view commits once, then publishes the staged uploads.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, ParamSpec, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -135,7 +135,17 @@ def _save_entry(
     _guarded(pid, "answer", progress.save_draft, session, launch, module, pid, entry.answer)
 
 
-def _guarded(prompt_id: str, field_name: str, action, *args, **kwargs):
+_Params = ParamSpec("_Params")
+_Result = TypeVar("_Result")
+
+
+def _guarded(
+    prompt_id: str,
+    field_name: str,
+    action: Callable[_Params, _Result],
+    *args: _Params.args,
+    **kwargs: _Params.kwargs,
+) -> _Result:
     try:
         return action(*args, **kwargs)
     except progress.UnprocessableError as error:

@@ -95,8 +95,7 @@ def cohort_change(changes: Sequence[LearnerChange], threshold: int) -> CohortCha
         strong_web=_paired(then, now, lambda s: s.is_strong_web, threshold),
         reciprocity=_paired(then, now, lambda s: s.reciprocal_strands > 0, threshold),
         role_families={
-            family: _paired(then, now, lambda s, f=family: f in s.role_families, threshold)
-            for family in RoleFamily
+            family: _paired(then, now, _in_family(family), threshold) for family in RoleFamily
         },
         mean_strands=(_mean(then, dist_then), _mean(now, dist_now)),
         median_strands=(_median(then, dist_then), _median(now, dist_now)),
@@ -110,6 +109,10 @@ def _bucket(score: WebScore) -> str:
 
 def _buckets(scores: Sequence[WebScore]) -> Counter[str]:
     return Counter(_bucket(score) for score in scores)
+
+
+def _in_family(family: RoleFamily) -> Callable[[WebScore], bool]:
+    return lambda score: family in score.role_families
 
 
 def _paired(

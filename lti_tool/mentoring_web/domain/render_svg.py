@@ -142,7 +142,9 @@ def _strand(parent: ET.Element, strand: StrandLayout) -> None:
     group = ET.SubElement(parent, "g", {"class": css, "data-strand": str(strand.index)})
     (x1, y1), (x2, y2) = strand.line
     attributes = _line_attributes(strand.colour, strand.stroke_width, strand.dash)
-    ET.SubElement(group, "line", x1=_n(x1), y1=_n(y1), x2=_n(x2), y2=_n(y2), **attributes)
+    ET.SubElement(
+        group, "line", {"x1": _n(x1), "y1": _n(y1), "x2": _n(x2), "y2": _n(y2), **attributes}
+    )
     for head in strand.arrowheads:
         ET.SubElement(group, "polygon", {"class": "arrowhead", "points": _points(head)}).set(
             "fill", strand.colour
@@ -151,9 +153,9 @@ def _strand(parent: ET.Element, strand: StrandLayout) -> None:
 
 def _shape(parent: ET.Element, shape: Shape, x: float, y: float, r: float, **paint: str) -> None:
     if shape is Shape.CIRCLE:
-        ET.SubElement(parent, "circle", cx=_n(x), cy=_n(y), r=_n(r), **paint)
+        ET.SubElement(parent, "circle", {"cx": _n(x), "cy": _n(y), "r": _n(r), **paint})
     else:
-        ET.SubElement(parent, "polygon", points=_points(shape_points(shape, x, y, r)), **paint)
+        ET.SubElement(parent, "polygon", {"points": _points(shape_points(shape, x, y, r)), **paint})
 
 
 def _node(parent: ET.Element, strand: StrandLayout, font: float) -> None:
@@ -232,7 +234,9 @@ def _legend_line(group: ET.Element, key: str, x: float, y: float, unit: float) -
     start = x + 9 * unit if key == "mutual" else x
     stop = end - 9 * unit if key in ("mutual", "i_support") else end - 8 * unit
     attributes = _line_attributes(colour, width, dash)
-    ET.SubElement(group, "line", x1=_n(start), y1=_n(y), x2=_n(stop), y2=_n(y), **attributes)
+    ET.SubElement(
+        group, "line", {"x1": _n(start), "y1": _n(y), "x2": _n(stop), "y2": _n(y), **attributes}
+    )
     heads = {"mutual": ((end, 1), (x, -1)), "i_support": ((end, 1),)}.get(key, ())
     for tip, sign in heads:
         base = tip - sign * 11 * unit
@@ -240,4 +244,6 @@ def _legend_line(group: ET.Element, key: str, x: float, y: float, unit: float) -
         ET.SubElement(group, "polygon", points=_points(points), fill=INK)
     if key in ("planned", "dormant"):
         paint = {"fill": WHITE if key == "planned" else tint(colour, 0.5), "stroke": colour}
-        ET.SubElement(group, "circle", cx=_n(end - 4 * unit), cy=_n(y), r=_n(5 * unit), **paint)
+        ET.SubElement(
+            group, "circle", {"cx": _n(end - 4 * unit), "cy": _n(y), "r": _n(5 * unit), **paint}
+        )

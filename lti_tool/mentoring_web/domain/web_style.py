@@ -160,6 +160,7 @@ def shape_points(shape: Shape, x: float, y: float, r: float) -> tuple[Point, ...
     }.get(shape)
     if polar is None:  # the cross: a plus sign with arms 0.4r wide
         w, e = 0.4 * r, 1.1 * r
+        offsets: tuple[Point, ...]  # eight points, then four more
         offsets = ((-w, -e), (w, -e), (w, -w), (e, -w), (e, w), (w, w), (w, e), (-w, e))
         offsets += ((-w, w), (-e, w), (-e, -w), (-w, -w))
         return tuple((x + dx, y + dy) for dx, dy in offsets)

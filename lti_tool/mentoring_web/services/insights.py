@@ -104,7 +104,7 @@ def published_cohort(
 ) -> CohortPublication:
     """The course's publication, made or replaced now if due (see domain_cohort_publish)."""
     current = _wordless_learners(session, context_pk, now.date())
-    publication = session.scalar(
+    publication: CohortPublication | None = session.scalar(
         select(CohortPublication).where(CohortPublication.context_id == context_pk)
     )
     if publication is None:

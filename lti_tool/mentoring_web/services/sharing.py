@@ -111,18 +111,18 @@ def mentee_web(session: Session, launch: LaunchContext, user_id: int) -> MenteeW
     """A mentee's web, for a mentor whose launch names them, while they share it with their
     mentors (`shared` is None otherwise: the mentor knows whom they mentor, not what is private).
     Someone outside the mentor's scope is not found, like an id that does not exist."""
-    require_course(launch)
+    course = require_course(launch)
     if not is_mentor(launch):
         raise ForbiddenError(_l("Only a mentor can see the webs of the people they mentor."))
     if user_id not in mentee_user_pks(session, launch):
         raise NotFoundError(_l("There is nobody you mentor at this address."), code="not-a-mentee")
     owner = session.scalars(
-        webs_in(launch.context_pk)
+        webs_in(course)
         .where(WebOwner.user_id == user_id, WebOwner.shared_with_mentors.is_(True))
         .options(joinedload(WebOwner.user))
     ).first()
     if owner is None:
-        return MenteeWeb(user_id, session.get(User, user_id).display_name, None)
+        return MenteeWeb(user_id, session.get_one(User, user_id).display_name, None)
     name = owner.user.display_name
     return MenteeWeb(user_id, name, SharedWeb(owner=owner, name=name, web=web_facts(owner, name)))
 

@@ -78,8 +78,11 @@ class SnapshotsFullError(ConflictError):
 
 
 def _count(session: Session, owner: WebOwner) -> int:
-    return session.scalar(
-        select(func.count()).select_from(WebSnapshot).where(WebSnapshot.owner_id == owner.id)
+    return (
+        session.scalar(
+            select(func.count()).select_from(WebSnapshot).where(WebSnapshot.owner_id == owner.id)
+        )
+        or 0
     )
 
 
@@ -96,7 +99,7 @@ def take_milestone_snapshot(
     owner = services.find_own_web(session, launch)
     if owner is None:
         return None
-    existing = session.scalar(
+    existing: WebSnapshot | None = session.scalar(
         select(WebSnapshot)
         .where(WebSnapshot.owner_id == owner.id, WebSnapshot.reason == reason)
         .order_by(WebSnapshot.id)
@@ -124,7 +127,7 @@ def list_snapshots(session: Session, owner: WebOwner | None) -> list[WebSnapshot
 
 def own_snapshot(session: Session, owner: WebOwner | None, snapshot_id: int) -> WebSnapshot:
     """A snapshot of this web; any other id (another person's snapshot included) is "not found"."""
-    snapshot = (
+    snapshot: WebSnapshot | None = (
         session.scalar(
             select(WebSnapshot).where(
                 WebSnapshot.id == snapshot_id, WebSnapshot.owner_id == owner.id

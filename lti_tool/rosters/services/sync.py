@@ -25,7 +25,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from lti_tool.db import utcnow
+from lti_tool.db import rowcount, utcnow
 from lti_tool.lti.keys import active_key
 from lti_tool.lti.launch import NRPS_SCOPE, LaunchContext
 from lti_tool.lti.models import Deployment, Platform
@@ -184,7 +184,7 @@ def _take_lease(session: Session, context_pk: int, now: datetime, lease_seconds:
     )
     session.commit()
     session.expire_all()
-    return result.rowcount == 1
+    return rowcount(result) == 1
 
 
 def _record_failure(session: Session, row_id: int, kind: str, error: str) -> SyncReport:
