@@ -1,9 +1,11 @@
 """Shared fixtures: an app per test on a clean schema, its client and CLI runner.
 
 The database is a SQLite file in the test's temporary folder unless DATABASE_URL points elsewhere
-(CI runs the suite again on PostgreSQL). REDIS_URL, when set, puts launch state in Redis instead of
-the database. Every app gets an instance folder of its own under a temporary folder, and the run
-fails if it wrote any file into the checkout.
+(CI runs the suite again on PostgreSQL): then each test process makes a throwaway database of its
+own on that server and drops it at the end (tests/databases.py), so pytest-xdist workers never
+share tables. REDIS_URL, when set, puts launch state in Redis instead of the database, under a key
+prefix of this process's own. Every app gets an instance folder of its own under a temporary
+folder, and the run fails if it wrote any file into the checkout.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import os
 import tempfile
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -20,10 +23,13 @@ from flask.testing import FlaskClient, FlaskCliRunner
 
 from lti_tool import create_app, paths
 from lti_tool.extensions import db
+from tests import databases
 from tests.fake_platform import fake_platform, platform_key  # noqa: F401 - fixture
 
-# Each test run has its own Redis namespace, so runs sharing one Redis never wipe each other's keys.
-REDIS_PREFIX = f"mentoring-web-test-{uuid.uuid4().hex[:8]}:"
+WORKER = databases.worker_name()
+# Each test process has its own Redis namespace, so xdist workers and runs sharing one Redis never
+# wipe each other's keys.
+REDIS_PREFIX = f"mentoring-web-test-{WORKER}-{uuid.uuid4().hex[:8]}:"
 
 
 def make_app(overrides: dict | None = None) -> Flask:
@@ -36,6 +42,52 @@ def make_app(overrides: dict | None = None) -> Flask:
     if not settings.get("INSTANCE_PATH"):  # never the repository's own instance folder
         settings["INSTANCE_PATH"] = tempfile.mkdtemp(prefix="mentoring-web-instance-")
     return create_app(settings)
+
+
+# -- one PostgreSQL database per test process ---------------------------------------------------
+
+_CONFIGURED_DATABASE_URL = pytest.StashKey[str]()
+
+
+def _runs_no_tests(config: pytest.Config) -> bool:
+    """The pytest-xdist controller: its workers run the tests, each with a database of its own."""
+    return not os.environ.get("PYTEST_XDIST_WORKER") and bool(
+        getattr(config.option, "numprocesses", None)
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Point DATABASE_URL at a throwaway database before any test module is imported.
+
+    Set in the environment, not only in the apps' settings, because the tests that start real
+    processes (gunicorn, the Procfile's lines) and the browser tests read DATABASE_URL themselves.
+    """
+    url = os.environ.get("DATABASE_URL")
+    if not databases.is_postgres(url) or _runs_no_tests(config):
+        return
+    config.stash[_CONFIGURED_DATABASE_URL] = url
+    os.environ["DATABASE_URL"] = databases.create_throwaway_postgres(url, WORKER)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    configured = config.stash.get(_CONFIGURED_DATABASE_URL, None)
+    if configured is None:
+        return
+    throwaway = os.environ["DATABASE_URL"]
+    os.environ["DATABASE_URL"] = configured
+    databases.drop_throwaway_postgres(throwaway)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that start real processes first (a stable sort: the rest keep their order).
+
+    They take several seconds each; run last, one of them kept a worker busy while the other had
+    nothing left to do. Every test is independent of the order, so this changes only the wall time.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+# -- the checkout stays clean -------------------------------------------------------------------
 
 
 def _files_outside_temporary_folders() -> dict[str, float]:
@@ -52,12 +104,15 @@ def _files_outside_temporary_folders() -> dict[str, float]:
 
 @pytest.fixture(autouse=True, scope="session")
 def _the_suite_writes_nothing_outside_temporary_folders() -> Iterator[None]:
+    """Per test process: under pytest-xdist each worker checks from its first test to its last."""
     before = _files_outside_temporary_folders()
     yield
     after = _files_outside_temporary_folders()
     changed = sorted(p for p in after.keys() | before.keys() if before.get(p) != after.get(p))
     assert not changed, f"the test run wrote files in the checkout: {changed}"
 
+
+# -- keys made once ---------------------------------------------------------------------------
 
 _generate_rsa_key = rsa.generate_private_key
 _RSA_KEYS: dict[tuple[int, int], list[rsa.RSAPrivateKey]] = {}
@@ -87,6 +142,9 @@ def _rsa_keys_made_once_per_session(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(rsa, "generate_private_key", pooled)
 
 
+# -- the app -------------------------------------------------------------------------------------
+
+
 @pytest.fixture
 def app_overrides() -> dict:
     """Override in a test module to change configuration for its app."""
@@ -94,7 +152,7 @@ def app_overrides() -> dict:
 
 
 @pytest.fixture
-def app(app_overrides: dict, tmp_path) -> Iterator[Flask]:
+def app(app_overrides: dict, tmp_path: Path) -> Iterator[Flask]:
     settings: dict = {"INSTANCE_PATH": str(tmp_path / "instance")}
     if not os.environ.get("DATABASE_URL"):
         # A file, not :memory:, so that two connections (two "workers") share it as in production.
