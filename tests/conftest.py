@@ -145,6 +145,20 @@ def _rsa_keys_made_once_per_session(monkeypatch: pytest.MonkeyPatch) -> None:
 # -- the app -------------------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="session")
+def _sqlite_schema(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This process's SQLite schema, created once; each test's database starts as a copy of it."""
+    folder = tmp_path_factory.mktemp("schema")
+    return databases.create_sqlite_template(
+        make_app(
+            {
+                "INSTANCE_PATH": str(folder / "instance"),
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'schema.sqlite3'}",
+            }
+        )
+    )
+
+
 @pytest.fixture
 def app_overrides() -> dict:
     """Override in a test module to change configuration for its app."""
@@ -152,22 +166,33 @@ def app_overrides() -> dict:
 
 
 @pytest.fixture
-def app(app_overrides: dict, tmp_path: Path) -> Iterator[Flask]:
+def app(app_overrides: dict, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Flask]:
     settings: dict = {"INSTANCE_PATH": str(tmp_path / "instance")}
-    if not os.environ.get("DATABASE_URL"):
+    sqlite_file = None
+    if not os.environ.get("DATABASE_URL") and "SQLALCHEMY_DATABASE_URI" not in app_overrides:
         # A file, not :memory:, so that two connections (two "workers") share it as in production.
-        settings["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'tool.sqlite3'}"
+        sqlite_file = tmp_path / "tool.sqlite3"
+        databases.copy_sqlite_template(request.getfixturevalue("_sqlite_schema"), sqlite_file)
+        settings["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{sqlite_file}"
     app = make_app({**settings, **app_overrides})
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
+    if sqlite_file is None:
+        _fresh_schema(app)
     _flush_redis(app)
     yield app
     with app.app_context():
         db.session.remove()
-        db.drop_all()
         db.engine.dispose()
     _flush_redis(app)
+
+
+def _fresh_schema(app: Flask) -> None:
+    """An empty schema in a database that is not this test's own SQLite copy."""
+    if databases.is_postgres(app.config["SQLALCHEMY_DATABASE_URI"]):
+        databases.reset_postgres_schema(app)
+        return
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
 
 
 def _flush_redis(app: Flask) -> None:
