@@ -11,12 +11,15 @@ folder, and the run fails if it wrote any file into the checkout.
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
@@ -112,7 +115,7 @@ def _the_suite_writes_nothing_outside_temporary_folders() -> Iterator[None]:
     assert not changed, f"the test run wrote files in the checkout: {changed}"
 
 
-# -- keys made once ---------------------------------------------------------------------------
+# -- keys: made once, parsed once ---------------------------------------------------------------
 
 _generate_rsa_key = rsa.generate_private_key
 _RSA_KEYS: dict[tuple[int, int], list[rsa.RSAPrivateKey]] = {}
@@ -140,6 +143,39 @@ def _rsa_keys_made_once_per_session(monkeypatch: pytest.MonkeyPatch) -> None:
         return pool[index]
 
     monkeypatch.setattr(rsa, "generate_private_key", pooled)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_keys_parsed_once_per_session() -> Iterator[None]:
+    """The same PEM bytes give back the same (immutable) key object, without parsing them again.
+
+    Loading a 2048-bit private key from PEM costs about 30 ms: cryptography checks the key's
+    consistency each time. The pooled keys above reach every test's database and instance folder as
+    the same few PEMs, which the tool, the development platform, PyJWT and jwcrypto then parsed
+    over and over (a sixth of the suite's time). PEMs never seen before are parsed for real, and
+    errors are never remembered, so a broken key still fails as it would.
+
+    PyJWT imports the function by name, so every module holding a reference to it gets the cached
+    one; modules imported later take it from the patched `serialization`.
+    """
+    import jwcrypto.jwk  # noqa: F401 - imported now, so their references are replaced below
+    import jwt.algorithms  # noqa: F401
+
+    load: Callable[..., Any] = serialization.load_pem_private_key
+    parsed: dict[tuple[bytes, bytes | None, tuple[tuple[str, Any], ...]], Any] = {}
+
+    def cached(data: bytes, password: bytes | None = None, **options: Any) -> Any:
+        key = (bytes(data), password, tuple(sorted(options.items())))
+        if key not in parsed:
+            parsed[key] = load(data, password, **options)
+        return parsed[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        for module in list(sys.modules.values()):
+            for name, value in list(getattr(module, "__dict__", {}).items()):
+                if value is load:
+                    patch.setattr(module, name, cached)
+        yield
 
 
 # -- the app -------------------------------------------------------------------------------------
