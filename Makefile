@@ -57,8 +57,12 @@ run: install
 	LTI_TOOL_ENV=development $(BIN)/flask dev-platform init
 	LTI_TOOL_ENV=development $(BIN)/flask run --port $(PORT) --with-threads
 
+# The suite runs on one pytest-xdist worker per CPU core, at most 4 (its slowest tests start
+# processes of their own); each worker has its own database and Redis keys (tests/conftest.py).
+# One process: make test TEST_WORKERS=0
+TEST_WORKERS ?= auto
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --maxprocesses 4
 
 lint: install
 	$(BIN)/ruff check .

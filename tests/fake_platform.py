@@ -320,7 +320,8 @@ def serve_fake_platform(
     deferred.app = platform.platform_app
     thread = threading.Thread(
         target=server.serve_forever,
-        kwargs={"poll_interval": 0.05},  # shutdown() waits up to one poll interval
+        # shutdown() waits for the loop's next poll: at 50 ms, half a second per twenty tests.
+        kwargs={"poll_interval": 0.005},
         name="fake-platform",
         daemon=True,
     )

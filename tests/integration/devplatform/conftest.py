@@ -37,6 +37,20 @@ def other_key() -> PlatformKey:
     return PlatformKey.generate()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _stand_in_keys_are_never_pooled() -> None:
+    """Both keys are made by the real generator, before any test of this folder draws from the
+    session's RSA key pool (tests/conftest.py), as the platform key is.
+
+    They live as long as the process, and the pool hands its keys out again to every test: made
+    lazily inside two different tests, both were the pool's first key, and "signed by another key"
+    was signed by the tool's own (a pytest-xdist worker running the tests in another order failed).
+    Session fixtures are set up before the pool's per-test patch.
+    """
+    tool_key()
+    other_key()
+
+
 @pytest.fixture
 def platform_app() -> Flask:
     settings = PlatformSettings(
