@@ -157,7 +157,9 @@ def _rsa_keys_made_once_per_session(monkeypatch: pytest.MonkeyPatch) -> None:
     Generating a 2048-bit key takes about 80 ms, and every app made two (the tool's, and the
     development platform's in its fresh instance folder). Within one test each call still gets a
     different key, so rotation and "another key" cases are real; a key never serves two tests'
-    databases at once because each test has its own.
+    databases at once because each test has its own. A key kept beyond its test (a cached helper)
+    must be made outside any test, as the platform key is here: drawn inside two tests, two such
+    keys would be the same (tests/integration/devplatform/conftest.py makes its own that way).
     """
     platform_key()  # the session's platform key is made by the real generator, never pooled
     handed_out: dict[tuple[int, int], int] = {}
