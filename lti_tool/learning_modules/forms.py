@@ -21,6 +21,7 @@ from lti_tool.learning_modules.domain.progress import PromptEntry
 from lti_tool.learning_modules.models import PRIVATE
 from lti_tool.learning_modules.services.assignments import Choice
 from lti_tool.learning_modules.services.reflection_page import Upload
+from lti_tool.numbers import whole_number
 
 SAVE, SUBMIT = "save", "submit"
 REQUIRED, OPTIONAL = "required", "optional"
@@ -71,16 +72,9 @@ def prompt_entry(form: MultiDict, prompt_id: str, suffix: str) -> PromptEntry:
         visibility=form.get(f"visibility{suffix}", PRIVATE),
         shared_with_mentors=form.get(f"mentors{suffix}") == "1",
         link=form.get(f"link{suffix}", ""),
-        revision=bounded_int(form.get(f"revision{suffix}")),
+        revision=whole_number(form.get(f"revision{suffix}")),
         digest=form.get(f"digest{suffix}") or None,
     )
-
-
-def bounded_int(value: str | None) -> int | None:
-    """A small whole number a page sent back, or None (never a 20-digit number in a query)."""
-    if value is None or not value.isdigit() or len(value) > 9:
-        return None
-    return int(value)
 
 
 @dataclass(frozen=True)

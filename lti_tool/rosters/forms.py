@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from werkzeug.datastructures import MultiDict
 
+from lti_tool.numbers import whole_number
 from lti_tool.people.models import MEMBER_STATUSES
 
 STATUS_FILTERS = ("all", *MEMBER_STATUSES)
@@ -21,11 +22,10 @@ class RosterQuery:
 
 def roster_query(args: MultiDict) -> RosterQuery:
     status = args.get("status", "active")
-    page = args.get("page", "1")
     return RosterQuery(
         status=status if status in STATUS_FILTERS else "active",
         search=args.get("q", "")[:SEARCH_MAX_CHARS],
-        page=int(page) if page.isdigit() and len(page) <= 9 else 1,
+        page=whole_number(args.get("page")) or 1,
     )
 
 

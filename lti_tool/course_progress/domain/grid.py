@@ -25,6 +25,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from lti_tool.lti.names import search_key
+from lti_tool.numbers import whole_number
 
 # The roster's words for a membership (lti.models.MEMBER_*), restated: pure code imports no models.
 ROSTER_ACTIVE, ROSTER_INACTIVE, ROSTER_DELETED = "active", "inactive", "deleted"
@@ -225,7 +226,7 @@ def parse_query(args: Mapping[str, str], slugs: Collection[str]) -> Query:
         overdue=args.get("overdue") == "1",
         sort=_choice(args.get("sort"), SORTS, "name"),
         order=_choice(args.get("order"), ORDERS, "asc"),
-        page=int(page) if page.isdigit() and 0 < len(page) < 7 else 1,
+        page=1 if (number := whole_number(page, max_digits=6)) is None else number,
     )
 
 

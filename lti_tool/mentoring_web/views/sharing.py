@@ -24,6 +24,7 @@ from lti_tool.mentoring_web.forms import ConfirmForm
 from lti_tool.mentoring_web.services import sharing
 from lti_tool.mentoring_web.services import web as services
 from lti_tool.mentoring_web.views import blueprint, presenter
+from lti_tool.numbers import whole_number
 
 SHARE_CHOICES = {"yes": True, "no": False}
 
@@ -117,5 +118,4 @@ def copy_web(owner_id: int):
 
 
 def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return whole_number(request.args.get(name))

@@ -15,6 +15,7 @@ from lti_tool.mentoring_web.models import WebOwner
 from lti_tool.mentoring_web.services import snapshots
 from lti_tool.mentoring_web.services import web as services
 from lti_tool.mentoring_web.views import blueprint, presenter
+from lti_tool.numbers import whole_number
 
 CURRENT = "current"
 # The score's components by their letters in the brief (§1.7), in the order the web page uses.
@@ -99,6 +100,7 @@ def _snapshot_id(raw: str | None) -> int | None:
     """A snapshot id from the query string; anything that is not one is "not found"."""
     if raw is None or raw == "":
         return None
-    if not raw.isascii() or not raw.isdigit():
+    number = whole_number(raw)
+    if number is None:
         raise NotFoundError(_("There is no such snapshot of your web."), code="snapshot-not-found")
-    return int(raw)
+    return number
