@@ -5,9 +5,9 @@ computed from the course's *publication* (`published_cohort`): the learners' web
 members whose course role is learner, through `sharing.webs_in`, the same rule as the facilitators'
 shared list) as they were when it was made, with every word taken out, and the earliest snapshot of
 each web taken before it. A publication is replaced at most once a period and only once at least
-k learners' webs (or their snapshots) changed (`domain_cohort_publish`), so reading the page before
+k learners' webs (or their snapshots) changed (`domain.cohort_publish`), so reading the page before
 and after one learner's edit shows the same figures. The figures come out of `domain.cohort` and
-`domain_cohort_change`, which read scores and vocabulary values only.
+`domain.cohort_change`, which read scores and vocabulary values only.
 
 Queries are constant whatever the size of the course: the webs and their strands, the snapshot
 counts, the publication, and one query for the first snapshot of every web in the course, picked
@@ -102,7 +102,7 @@ def cohort_insights(
 def published_cohort(
     session: Session, context_pk: int, *, threshold: int, period: timedelta, now: datetime
 ) -> CohortPublication:
-    """The course's publication, made or replaced now if due (see domain_cohort_publish)."""
+    """The course's publication, made or replaced now if due (see domain.cohort_publish)."""
     current = _wordless_learners(session, context_pk, now.date())
     publication: CohortPublication | None = session.scalar(
         select(CohortPublication).where(CohortPublication.context_id == context_pk)

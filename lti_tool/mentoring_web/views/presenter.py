@@ -119,9 +119,10 @@ def module_title(slug: str) -> Markup:
     """The title marked with the catalogue's language: the module's content may be in another
     language than the page around it."""
     catalogue = catalogue_of(current_app)
-    if catalogue.get(slug) is None:
+    module = catalogue.get(slug)
+    if module is None:
         return Markup("{}").format(slug)
-    return Markup('<span lang="{}">{}</span>').format(catalogue.language, module_name(slug))
+    return Markup('<span lang="{}">{}</span>').format(catalogue.language, module.title)
 
 
 def without_private_words(web: WebFacts) -> WebFacts:

@@ -85,7 +85,7 @@ def test_a_module_without_prompts_is_never_reviewed() -> None:
     ],
 )
 def test_the_review_rule_agrees_with_learning_modules(prompts, feedback) -> None:
-    """Same answer as domain_feedback.is_reviewed, fed the same facts in its own shape."""
+    """Same answer as domain.feedback.is_reviewed, fed the same facts in its own shape."""
     versions = {prompt: n for n, prompt in enumerate(feedback)}
     reviewed = {versions[p] for p, at in feedback.items() if at is not None}
     assert all_prompts_reviewed(prompts, feedback) == is_reviewed(prompts, versions, reviewed)
