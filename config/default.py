@@ -64,11 +64,34 @@ REFLECTION_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 UPLOAD_FOLDER = None
 MAX_CONTENT_LENGTH = REFLECTION_UPLOAD_MAX_BYTES + 512 * 1024
 
-# The course roster (Names and Role Provisioning Services). A facilitator's launch syncs it when the
-# last sync is older than ROSTER_MAX_AGE_SECONDS: "background" (after the launch answers), "inline"
-# (before it answers; tests) or "off" (only "Sync now" and `flask rosters sync`). Incremental syncs
-# follow the LMS's `differences` link; a full one runs at least every ROSTER_FULL_SYNC_SECONDS.
-ROSTER_SYNC_ON_LAUNCH = "background"
+# Background jobs (lti_tool/jobs; README "Background jobs"). Requests only queue jobs; workers
+# (`flask jobs worker`, the Procfile's `worker:`) run them. JOBS_QUEUE: "auto" (Redis at
+# JOBS_REDIS_URL or REDIS_URL when set, else a SQLite file), "redis" (any number of workers on any
+# number of hosts), "sqlite" (workers on this host only; JOBS_SQLITE_PATH, default
+# <instance folder>/jobs.sqlite3) or "immediate" (jobs run inside the request; tests only).
+JOBS_QUEUE = "auto"
+JOBS_REDIS_URL = None  # None: REDIS_URL. A Redis of its own keeps jobs apart from launch state.
+JOBS_SQLITE_PATH = None
+JOBS_WORKER_THREADS = 4  # jobs one worker runs at once; most of a job's time is spent on the LMS
+JOBS_PERIODIC_CHECK_SECONDS = 60  # how often a worker looks for due periodic jobs
+
+# Grade delivery. A worker holds a score it is sending for GRADE_CLAIM_SECONDS (a killed worker's
+# score is tried again after that); after a failed attempt it waits the next value of
+# GRADE_RETRY_BACKOFF_SECONDS (the last repeats), or longer if the LMS sent Retry-After, and gives
+# up after GRADE_MAX_ATTEMPTS (the facilitator's page shows it; "Retry now" starts a fresh round).
+GRADE_CLAIM_SECONDS = 120
+GRADE_RETRY_BACKOFF_SECONDS = (60, 300, 900, 3600, 14400)
+GRADE_MAX_ATTEMPTS = 8
+# A queued score that no job has tried after this long lost its job (a worker killed, the queue
+# down): the sweep queues it again. Longer than the queue's normal wait, so it adds no duplicates.
+GRADE_REQUEUE_AFTER_SECONDS = 600
+GRADE_SWEEP_BATCH = 1000  # scores queued by one sweep; the next sweep takes the rest
+
+# The course roster (Names and Role Provisioning Services). The hourly schedule syncs every course
+# whose last sync is older than ROSTER_MAX_AGE_SECONDS, and so does a facilitator's launch ("on";
+# queued, the launch never waits) unless ROSTER_SYNC_ON_LAUNCH is "off". Incremental syncs follow
+# the LMS's `differences` link; a full one runs at least every ROSTER_FULL_SYNC_SECONDS.
+ROSTER_SYNC_ON_LAUNCH = "on"
 ROSTER_MAX_AGE_SECONDS = 12 * 3600
 ROSTER_FULL_SYNC_SECONDS = 7 * 24 * 3600
 ROSTER_RETRY_SECONDS = 600  # after a failed automatic sync, wait this long before the next one

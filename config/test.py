@@ -12,7 +12,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_PARTITIONED = False
 DEV_PLATFORM = True
 LOG_LEVEL = "WARNING"
-ROSTER_SYNC_ON_LAUNCH = "inline"  # deterministic: the launch's response waits for the sync
+# Jobs run inside the request that queues them, after its commit: deterministic. Tests of the queue
+# itself (tests/integration/jobs) use a real SQLite or Redis queue and real worker processes.
+JOBS_QUEUE = "immediate"
 # Cohort figures may be republished at once (the k-changes rule still holds); tests of the
 # schedule set a period.
 COHORT_PUBLISH_SECONDS = 0

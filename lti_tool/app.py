@@ -55,6 +55,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         app.config.get("REDIS_URL"), lambda: db.session, app.config["REDIS_KEY_PREFIX"]
     )
 
+    from lti_tool.jobs import queue as job_queue
+
+    job_queue.configure(app)
     _register_blueprints(app)
 
     from lti_tool.admin.cli import lti_cli
@@ -154,9 +157,15 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(grades)
     app.register_blueprint(rosters)
 
+    # The jobs of each feature, so a worker knows every job a request may queue.
+    from lti_tool.grades import jobs as grade_jobs  # noqa: F401
     from lti_tool.grades import listeners as grade_listeners
+    from lti_tool.jobs.cli import jobs_cli
+    from lti_tool.launches import jobs as launch_jobs  # noqa: F401
+    from lti_tool.learning_modules import jobs as module_jobs  # noqa: F401
     from lti_tool.learning_modules import listeners as module_listeners
     from lti_tool.mentoring_web import listeners as web_listeners
+    from lti_tool.rosters import jobs as roster_jobs  # noqa: F401
     from lti_tool.rosters import listeners as roster_listeners
 
     web_listeners.connect()
@@ -166,3 +175,4 @@ def _register_blueprints(app: Flask) -> None:
     app.cli.add_command(grades_cli)
     app.cli.add_command(rosters_cli)
     app.cli.add_command(files_cli)
+    app.cli.add_command(jobs_cli)

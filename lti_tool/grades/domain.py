@@ -23,6 +23,10 @@ LINEITEM_SCOPE_SUFFIX = "/scope/lineitem"
 BACKOFF_SECONDS = (60, 300, 900, 3600, 14400)
 MAX_ATTEMPTS = 8  # about 17 hours of trying, then the record is `failed` until someone retries it
 ERROR_LIMIT = 300
+# How long a worker may hold a record it is sending: longer than its LMS calls can take (token,
+# line item search, creation and score, each with its timeout), short enough that a killed
+# worker's record is tried again soon.
+CLAIM_SECONDS = 120
 
 
 class Status(StrEnum):
@@ -92,10 +96,25 @@ def with_query(url: str, params: dict[str, str]) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
-def next_attempt_delay(attempts: int) -> timedelta:
+@dataclass(frozen=True)
+class DeliveryPolicy:
+    """How long one worker holds a score, how long to wait after each failed attempt, and when to
+    give up (settings GRADE_CLAIM_SECONDS, GRADE_RETRY_BACKOFF_SECONDS, GRADE_MAX_ATTEMPTS)."""
+
+    claim_seconds: int = CLAIM_SECONDS
+    backoff_seconds: tuple[int, ...] = BACKOFF_SECONDS
+    max_attempts: int = MAX_ATTEMPTS
+    max_retry_after_seconds: int = 24 * 3600  # an LMS's Retry-After beyond this is capped
+
+
+DEFAULT_POLICY = DeliveryPolicy()
+
+
+def next_attempt_delay(attempts: int, policy: DeliveryPolicy = DEFAULT_POLICY) -> timedelta:
     """The wait after `attempts` failed attempts (1 → 1 min, 2 → 5 min, … capped at 4 h)."""
-    index = min(max(attempts, 1), len(BACKOFF_SECONDS)) - 1
-    return timedelta(seconds=BACKOFF_SECONDS[index])
+    backoff = policy.backoff_seconds or BACKOFF_SECONDS
+    index = min(max(attempts, 1), len(backoff)) - 1
+    return timedelta(seconds=backoff[index])
 
 
 def is_retryable(status: int | None) -> bool:
@@ -104,12 +123,23 @@ def is_retryable(status: int | None) -> bool:
 
 
 def after_failure(
-    attempts: int, status: int | None, now: datetime
+    attempts: int,
+    status: int | None,
+    now: datetime,
+    policy: DeliveryPolicy = DEFAULT_POLICY,
+    *,
+    retry_after: int | None = None,
 ) -> tuple[Status, datetime | None]:
-    """Status and next attempt time once the `attempts`-th attempt failed with `status`."""
-    if not is_retryable(status) or attempts >= MAX_ATTEMPTS:
+    """Status and next attempt time once the `attempts`-th attempt failed with `status`.
+
+    The wait is the backoff's, or longer when the LMS said how long to wait (`Retry-After`).
+    """
+    if not is_retryable(status) or attempts >= policy.max_attempts:
         return Status.FAILED, None
-    return Status.PENDING, now + next_attempt_delay(attempts)
+    delay = next_attempt_delay(attempts, policy)
+    if retry_after is not None:
+        delay = max(delay, timedelta(seconds=min(retry_after, policy.max_retry_after_seconds)))
+    return Status.PENDING, now + delay
 
 
 def short_error(status: int | None, reason: str) -> str:
@@ -123,10 +153,6 @@ def has_scope(scopes: tuple[str, ...] | list[str], suffix: str) -> bool:
     return any(scope.endswith(suffix) for scope in scopes)
 
 
-# How long a worker may hold a record it is sending: longer than its LMS calls can take (token,
-# line item search, creation and score, each with its timeout), short enough that a killed
-# worker's record is tried again soon.
-CLAIM_SECONDS = 120
 LINE_ITEM_PAGES = 20  # pages of a line item search followed before giving up
 
 

@@ -1,9 +1,9 @@
-"""A completed module becomes a score in the outbox, and is tried at once after the commit.
+"""A completed (or reviewed) module becomes a score in the outbox, and a job once it is committed.
 
-Recording happens in the completing request's transaction (the `module_completed` signal). The
-immediate delivery waits until that transaction has committed — the view commits before its
-response exists — so an after-request hook tries the records this request wrote; whatever fails
-stays pending for `flask grades deliver`.
+Recording happens in the completing request's transaction (the `module_completed` signal). The job
+is queued after that transaction has committed — the view commits before its response exists — by
+an after-request hook, so the worker always finds the row. The request never waits on the LMS; if
+the queue is unreachable the row stays for the sweep.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from typing import Any
 
 from flask import Flask, Response, g
 
-from lti_tool.extensions import db
+from lti_tool.grades.jobs import queue_deliveries
 from lti_tool.grades.models import ScoreRecord
-from lti_tool.grades.services.delivery import deliver_after_commit, mark_reviewed, record_completion
+from lti_tool.grades.services.delivery import mark_reviewed, record_completion
 from lti_tool.learning_modules.services.events import module_completed, module_reviewed
 
 
@@ -26,7 +26,7 @@ def _record_on_completion(sender: Any, **event: Any) -> None:
         label=event.get("module_title") or None,
         awaiting_review=event.get("awaiting_review", False),
     )
-    _deliver_later(record)
+    _queue_after_commit(record)
 
 
 def _record_on_review(sender: Any, **event: Any) -> None:
@@ -38,21 +38,22 @@ def _record_on_review(sender: Any, **event: Any) -> None:
         user_pk=event["learner_pk"],
         module_slug=event["module_slug"],
     )
-    _deliver_later(record)
+    _queue_after_commit(record)
 
 
-def _deliver_later(record: ScoreRecord | None) -> None:
+def _queue_after_commit(record: ScoreRecord | None) -> None:
     if record is not None:
         g.setdefault("scores_to_deliver", []).append(record.id)
 
 
-def _deliver_after_commit(response: Response) -> Response:
-    for record_id in g.pop("scores_to_deliver", []):
-        deliver_after_commit(db.session, db.session.get(ScoreRecord, record_id))
+def _queue_deliveries(response: Response) -> Response:
+    record_ids = g.pop("scores_to_deliver", [])
+    if record_ids:  # a job for a record that was rolled back finds nothing to send
+        queue_deliveries(record_ids)
     return response
 
 
 def init_app(app: Flask) -> None:
     module_completed.connect(_record_on_completion)
     module_reviewed.connect(_record_on_review)
-    app.after_request(_deliver_after_commit)
+    app.after_request(_queue_deliveries)

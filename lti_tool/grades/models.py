@@ -45,6 +45,10 @@ class ScoreRecord(db.Model):
     # A worker that is sending this record holds it until `claimed_until`; one killed mid-call
     # lets the claim lapse, and the record is tried again, never by two workers at once.
     claimed_until: Mapped[datetime | None]
+    # When a job for this record was put on the queue, cleared when a job has tried it. A record
+    # still queued long after (its job lost: a worker killed, the queue down) is queued again by
+    # the sweep; one queued recently is left to its job, so the sweep never piles up duplicates.
+    queued_at: Mapped[datetime | None]
     # Bumped each time the score is recorded again, so a send of an older revision never marks a
     # newer one delivered.
     revision: Mapped[int] = mapped_column(default=0)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import requests
 from flask import flash, redirect, render_template, url_for
-from flask_babel import format_datetime
+from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 
 from lti_tool import errors
 from lti_tool.db import utcnow
 from lti_tool.extensions import db
+from lti_tool.grades import jobs
 from lti_tool.grades.services import delivery as services
 from lti_tool.launches.binding import current_launch, launch_blueprint, roles_required
 from lti_tool.lti.roles import ToolRole
@@ -31,14 +31,16 @@ def index():
 @blueprint.post("/grades/retry")
 @roles_required(ToolRole.FACILITATOR)
 def retry():
-    with requests.Session() as http:
-        report = services.retry_course(db.session, _course_pk(), utcnow(), http)
-    flash(
-        _(
-            "Delivered: %(delivered)d. Waiting to retry: %(retrying)d. Failed: %(failed)d.",
-            delivered=report.delivered,
-            retrying=report.retrying,
-            failed=report.failed,
+    record_ids = services.retry_course(db.session, _course_pk(), utcnow())
+    jobs.queue_deliveries(record_ids)
+    if record_ids:
+        flash(
+            ngettext(
+                "%(num)d completion is on its way to the LMS. This page shows each one's state.",
+                "%(num)d completions are on their way to the LMS. This page shows each one's state.",
+                len(record_ids),
+            )
         )
-    )
+    else:
+        flash(_("No completions are waiting: every one has been delivered."))
     return redirect(url_for("grades.index"), code=303)

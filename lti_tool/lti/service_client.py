@@ -28,6 +28,8 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import requests
@@ -53,9 +55,10 @@ def short_error(status: int | None, reason: str) -> str:
 class ServiceCallError(Exception):
     """An LMS call failed; `status` is None for network errors. The message is safe to store."""
 
-    def __init__(self, status: int | None, reason: str) -> None:
+    def __init__(self, status: int | None, reason: str, *, retry_after: int | None = None) -> None:
         super().__init__(short_error(status, reason))
         self.status = status
+        self.retry_after = retry_after  # seconds the LMS asked us to wait (429 or 503)
 
 
 @dataclass(frozen=True)
@@ -212,7 +215,27 @@ def _is_number(value: Any) -> bool:
 
 def _raise_for_status(response: requests.Response, what: str) -> None:
     if response.status_code >= 400:
-        raise ServiceCallError(response.status_code, f"{what}: {_reason(response)}")
+        raise ServiceCallError(
+            response.status_code,
+            f"{what}: {_reason(response)}",
+            retry_after=retry_after_seconds(response.headers.get("Retry-After")),
+        )
+
+
+def retry_after_seconds(value: str | None) -> int | None:
+    """A `Retry-After` header in seconds (RFC 9110 §10.2.3: delay-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isascii() and value.isdigit() and len(value) <= 9:
+        return int(value)
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0, int((moment - datetime.now(UTC)).total_seconds()))
 
 
 def response_json(response: requests.Response, what: str) -> Any:

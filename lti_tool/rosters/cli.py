@@ -1,4 +1,5 @@
-"""`flask rosters sync`: keep every course's roster fresh from a scheduler, without a launch."""
+"""`flask rosters sync`: sync rosters now, from an operator's shell (the workers' hourly schedule
+syncs due courses on its own)."""
 
 from __future__ import annotations
 
@@ -21,20 +22,11 @@ rosters_cli = AppGroup("rosters", help="Sync course rosters from the LMS (NRPS).
 def sync(every: bool, full: bool) -> None:
     """Sync the courses whose roster is older than ROSTER_MAX_AGE_SECONDS (or all with --all)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    config = app.config
-    now = utcnow()
-    rows = list(db.session.scalars(select(RosterSync).order_by(RosterSync.id)))
-    due = [
-        row.context_id
-        for row in rows
-        if every
-        or services.is_due(
-            row,
-            now,
-            max_age_seconds=int(config["ROSTER_MAX_AGE_SECONDS"]),
-            retry_seconds=int(config["ROSTER_RETRY_SECONDS"]),
-        )
-    ]
+    if every:
+        due = list(db.session.scalars(select(RosterSync.context_id).order_by(RosterSync.id)))
+    else:
+        due = services.due_courses(db.session, utcnow(), app.config)
+    db.session.rollback()
     failed = 0
     for context_pk in due:
         report = services.sync_now(db.session, app, context_pk, want_full=full)

@@ -152,6 +152,44 @@ def is_stale(synced_at: datetime | None, now: datetime, max_age_seconds: int) ->
     return synced_at is None or now - synced_at >= timedelta(seconds=max_age_seconds)
 
 
+@dataclass(frozen=True)
+class SyncProgress:
+    """What the roster page says about the sync: waiting for a worker, running, next due."""
+
+    requested_at: datetime | None  # asked for, no worker has started it yet
+    running_since: datetime | None
+    next_due_at: datetime | None  # the schedule's next automatic sync; None: due now
+
+
+def sync_progress(
+    *,
+    synced_at: datetime | None,
+    attempted_at: datetime | None,
+    requested_at: datetime | None,
+    running_since: datetime | None,
+    failed: bool,
+    now: datetime,
+    max_age_seconds: int,
+    retry_seconds: int,
+    lease_seconds: int,
+) -> SyncProgress:
+    lease = timedelta(seconds=lease_seconds)
+    running = running_since if running_since and now - running_since < lease else None
+    waiting = (
+        requested_at
+        if requested_at
+        and running is None
+        and (attempted_at is None or attempted_at < requested_at)
+        and now - requested_at < lease
+        else None
+    )
+    due = None if synced_at is None else synced_at + timedelta(seconds=max_age_seconds)
+    if failed and attempted_at is not None:
+        retry = attempted_at + timedelta(seconds=retry_seconds)
+        due = retry if due is None else max(due, retry)
+    return SyncProgress(waiting, running, due if due is not None and due > now else None)
+
+
 def next_sync(
     *,
     memberships_url: str,

@@ -32,6 +32,9 @@ class RosterSync(db.Model):
     running_since: Mapped[
         datetime | None
     ]  # a sync holds the course's lease (two workers, one sync)
+    # A sync asked for (a facilitator's launch or "Sync now") and put on the queue; the worker's
+    # lease (running_since, attempted_at) shows when it started.
+    requested_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(String(300))
     last_kind: Mapped[str | None] = mapped_column(String(20))  # "full" or "differences"
     members_seen: Mapped[int] = mapped_column(Integer, default=0)  # in the last sync's answer

@@ -6,10 +6,11 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 
+from lti_tool.db import utcnow
 from lti_tool.extensions import db
 from lti_tool.launches.binding import current_launch, launch_blueprint, roles_required
 from lti_tool.lti.roles import ToolRole
-from lti_tool.rosters import forms
+from lti_tool.rosters import forms, jobs
 from lti_tool.rosters.services import roster
 from lti_tool.rosters.services import sync as roster_sync
 
@@ -23,9 +24,22 @@ def roster_page():
     found = roster.roster_page(
         db.session, current_launch(), status=query.status, search=query.search, page=query.page
     )
+    config = current_app.config
+    progress = (
+        None
+        if found.sync is None
+        else roster_sync.progress_of(
+            found.sync,
+            utcnow(),
+            int(config["ROSTER_MAX_AGE_SECONDS"]),
+            int(config["ROSTER_RETRY_SECONDS"]),
+            int(config["ROSTER_SYNC_LEASE_SECONDS"]),
+        )
+    )
     return render_template(
         "rosters/roster.html",
         roster=found,
+        progress=progress,
         status=query.status,
         search=query.search,
         has_nrps=current_launch().has_nrps or found.sync is not None,
@@ -37,35 +51,21 @@ def roster_page():
 @roles_required(ToolRole.FACILITATOR)
 def sync():
     context_pk = roster.require_facilitator_course(current_launch())
-    report = roster_sync.sync_now(
-        db.session,
-        current_app._get_current_object(),  # type: ignore[attr-defined]
-        context_pk,
-        want_full=forms.wants_full_sync(request.form),
-    )
-    if report.skipped:
-        flash(_("A sync of this roster is already running. Reload this page in a minute."))
-    elif report.error:
-        flash(_("The roster could not be synced: %(error)s", error=report.error), "error")
-    elif report.kind == "differences":
+    if not roster_sync.request_sync(db.session, context_pk, utcnow()):
+        flash(_("The roster could not be synced: %(error)s", error=roster_sync.NO_SERVICE), "error")
+        return redirect(url_for("rosters.roster_page"), code=303)
+    db.session.commit()
+    if jobs.queue_sync(context_pk, want_full=forms.wants_full_sync(request.form)):
         flash(
             _(
-                "Roster synced from the changes the LMS reported. Changes: %(seen)d; added: "
-                "%(added)d; updated: %(updated)d.",
-                seen=report.members_seen,
-                added=report.added,
-                updated=report.updated,
+                "Sync started. The result appears on this page when it is done: reload it in a minute."
             )
         )
     else:
         flash(
             _(
-                "Roster synced: %(seen)d listed by the LMS, %(added)d added, %(updated)d updated, "
-                "%(removed)d no longer in the course.",
-                seen=report.members_seen,
-                added=report.added,
-                updated=report.updated,
-                removed=report.removed,
-            )
+                "The sync could not start now. The tool will sync the roster on its own within the hour."
+            ),
+            "error",
         )
     return redirect(url_for("rosters.roster_page"), code=303)

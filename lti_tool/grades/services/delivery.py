@@ -1,10 +1,11 @@
 """Record completion scores in the outbox, and deliver due ones to the LMS gradebook.
 
 `record_completion` only flushes: the score is written in the transaction of the request that
-earned it. Delivery commits each record on its own (the outbox's purpose: one LMS failure never
-loses another record's progress), so callers run it after their own commit — from the CLI, the
-facilitator's "Retry now", or right after a completion via `deliver_after_commit`. The LMS side
-(which column, the calls themselves) is `line_items`.
+earned it, marked as queued, and the request puts a job carrying its id on the queue once it has
+committed (`grades.jobs`). Delivery runs in a worker and commits each record on its own (the
+outbox's purpose: one LMS failure never loses another record's progress). The sweep
+(`queue_due`) queues what is due and not queued — a retry whose wait is over, or a record whose
+job was lost. The LMS side (which column, the calls themselves) is `line_items`.
 
 Each score goes to its own module's column, never to the column of the link the learner came in
 through: a learner who opened module A's link and completed module B from the module list earns a
@@ -14,12 +15,14 @@ score in B's column, and a web-builder link (which Moodle may give a column) nev
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import requests
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from lti_tool.db import utcnow
@@ -149,6 +152,7 @@ def _send_again(record: ScoreRecord, moment: datetime) -> None:
     record.next_attempt_at = moment
     record.last_error = None
     record.delivered_at = None
+    record.queued_at = moment  # the request queues its job after the commit
 
 
 def deliver_pending(
@@ -158,8 +162,12 @@ def deliver_pending(
     *,
     context_pk: int | None = None,
     store: StateStore | None = None,
+    policy: domain.DeliveryPolicy = domain.DEFAULT_POLICY,
 ) -> DeliveryReport:
-    """Deliver every pending record due at `now` (optionally one course's), each on its own."""
+    """Deliver every pending record due at `now` (optionally one course's), each on its own.
+
+    For operators (`flask grades deliver`): the workers deliver through the queue instead.
+    """
     now = _naive_utc(now)
     query = select(ScoreRecord.id).where(
         ScoreRecord.status == Status.PENDING,
@@ -171,7 +179,8 @@ def deliver_pending(
     session.commit()  # no transaction stays open across the LMS calls below
     report = DeliveryReport()
     for record_id in record_ids:
-        _count(report, record_id, deliver_one(session, record_id, now, http, store=store))
+        status = deliver_one(session, record_id, now, http, store=store, policy=policy)
+        _count(report, record_id, status)
     return report
 
 
@@ -182,6 +191,7 @@ def deliver_one(
     http: requests.Session,
     *,
     store: StateStore | None = None,
+    policy: domain.DeliveryPolicy = domain.DEFAULT_POLICY,
 ) -> Status | None:
     """Try one pending record that is due at `now`. None if it was not tried.
 
@@ -190,7 +200,7 @@ def deliver_one(
     score was recorded again meanwhile, in which case the newer revision stays pending.
     """
     now = _naive_utc(now)
-    claimed = line_items.claim(session, record_id, now)
+    claimed = line_items.claim(session, record_id, now, policy.claim_seconds)
     if claimed is None:
         return None
     try:
@@ -198,7 +208,9 @@ def deliver_one(
             session, claimed, http, store or current_app.extensions["lti_state_store"], now
         )
     except AgsCallError as error:
-        status, next_attempt = domain.after_failure(claimed.attempts, error.status, now)
+        status, next_attempt = domain.after_failure(
+            claimed.attempts, error.status, now, policy, retry_after=error.retry_after
+        )
         line_items.finish(session, claimed, status, next_attempt, str(error), now)
         log.warning(
             "grade %s not delivered (attempt %s, HTTP %s)",
@@ -215,14 +227,70 @@ def deliver_one(
     return Status.DELIVERED
 
 
-def retry_course(
-    session: Session, context_pk: int, now: datetime, http: requests.Session
-) -> DeliveryReport:
-    """A facilitator's "Retry now": failed records get a fresh round, then the course's due ones go."""
-    now = _naive_utc(now)
-    requeue(session, now, context_pk=context_pk)
+def retry_course(session: Session, context_pk: int, now: datetime) -> list[int]:
+    """A facilitator's "Retry now": waiting and failed records get a fresh round, due now.
+
+    Commits, and returns the ids whose jobs the caller queues: the request waits for no LMS.
+    """
+    requeue(session, _naive_utc(now), context_pk=context_pk)
     session.commit()
-    return deliver_pending(session, now, http, context_pk=context_pk)
+    return queue_due(session, now, lost_after_seconds=0, context_pk=context_pk)
+
+
+def queue_due(
+    session: Session,
+    now: datetime,
+    *,
+    lost_after_seconds: int,
+    limit: int = 1000,
+    context_pk: int | None = None,
+) -> list[int]:
+    """Mark as queued the pending records due at `now` that no job holds; commits; their ids.
+
+    A record already queued counts as lost, and is queued again, once `lost_after_seconds` have
+    passed without any job trying it. Claimed records are left to the worker sending them.
+    """
+    now = _naive_utc(now)
+    lost_before = now - timedelta(seconds=lost_after_seconds)
+    query = (
+        select(ScoreRecord.id)
+        .where(
+            ScoreRecord.status == Status.PENDING,
+            or_(ScoreRecord.next_attempt_at.is_(None), ScoreRecord.next_attempt_at <= now),
+            or_(ScoreRecord.claimed_until.is_(None), ScoreRecord.claimed_until <= now),
+            or_(ScoreRecord.queued_at.is_(None), ScoreRecord.queued_at <= lost_before),
+        )
+        .order_by(ScoreRecord.next_attempt_at, ScoreRecord.id)
+        .limit(limit)
+    )
+    if context_pk is not None:
+        query = query.where(ScoreRecord.context_id == context_pk)
+    record_ids = list(session.scalars(query))
+    for chunk in _chunks(record_ids, 500):
+        session.execute(
+            update(ScoreRecord)
+            .where(ScoreRecord.id.in_(chunk))
+            .values(queued_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    session.commit()
+    return record_ids
+
+
+def unqueue(session: Session, record_ids: list[int]) -> None:
+    """The queue refused these records' jobs: let the next sweep queue them; commits."""
+    for chunk in _chunks(record_ids, 500):
+        session.execute(
+            update(ScoreRecord)
+            .where(ScoreRecord.id.in_(chunk), ScoreRecord.claimed_until.is_(None))
+            .values(queued_at=None)
+            .execution_options(synchronize_session=False)
+        )
+    session.commit()
+
+
+def _chunks(items: list[int], size: int) -> list[list[int]]:
+    return [items[start : start + size] for start in range(0, len(items), size)]
 
 
 def requeue(
@@ -244,17 +312,13 @@ def requeue(
     return count
 
 
-def deliver_after_commit(session: Session, record: ScoreRecord | None) -> None:
-    """Try a just-committed record at once; any failure leaves it pending for the next run."""
-    if record is None:
-        return
-    record_id = record.id
-    try:
-        with requests.Session() as http:
-            deliver_one(session, record_id, utcnow(), http)
-    except Exception:  # the score is safe in the outbox; the CLI delivers it later
-        log.exception("immediate grade delivery failed for record %s", record_id)
-        session.rollback()
+def policy_of(config: Mapping[str, Any]) -> domain.DeliveryPolicy:
+    """The delivery settings (GRADE_CLAIM_SECONDS, GRADE_RETRY_BACKOFF_SECONDS, GRADE_MAX_ATTEMPTS)."""
+    return domain.DeliveryPolicy(
+        claim_seconds=int(config["GRADE_CLAIM_SECONDS"]),
+        backoff_seconds=tuple(int(seconds) for seconds in config["GRADE_RETRY_BACKOFF_SECONDS"]),
+        max_attempts=int(config["GRADE_MAX_ATTEMPTS"]),
+    )
 
 
 def course_records(session: Session, context_pk: int) -> list[ScoreRecord]:

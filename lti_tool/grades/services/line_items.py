@@ -49,7 +49,9 @@ class ClaimedScore:
     score: domain.Score
 
 
-def claim(session: Session, record_id: int, now: datetime) -> ClaimedScore | None:
+def claim(
+    session: Session, record_id: int, now: datetime, claim_seconds: int = domain.CLAIM_SECONDS
+) -> ClaimedScore | None:
     """Take one due, pending record for this worker, or None if it is not due or another has it."""
     result = session.execute(
         update(ScoreRecord)
@@ -60,7 +62,7 @@ def claim(session: Session, record_id: int, now: datetime) -> ClaimedScore | Non
             or_(ScoreRecord.claimed_until.is_(None), ScoreRecord.claimed_until <= now),
         )
         .values(
-            claimed_until=now + timedelta(seconds=domain.CLAIM_SECONDS),
+            claimed_until=now + timedelta(seconds=claim_seconds),
             attempts=ScoreRecord.attempts + 1,
         )
         .execution_options(synchronize_session=False)
@@ -142,6 +144,7 @@ def finish(
         "next_attempt_at": next_attempt_at,
         "last_error": error,
         "claimed_until": None,
+        "queued_at": None,  # this attempt's job is done: the sweep may queue the next one
     }
     if status == Status.DELIVERED:
         values["delivered_at"] = now
@@ -162,7 +165,7 @@ def release(session: Session, claimed: ClaimedScore) -> None:
     session.execute(
         update(ScoreRecord)
         .where(ScoreRecord.id == claimed.record_id)
-        .values(claimed_until=None)
+        .values(claimed_until=None, queued_at=None)
         .execution_options(synchronize_session=False)
     )
     session.commit()

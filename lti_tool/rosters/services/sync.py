@@ -5,8 +5,8 @@ the course, so facilitators see members who never opened the tool. People are ma
 (issuer, sub) — the `user_id` NRPS sends is the launch's `sub` — so a re-sync, or a launch after a
 sync, never duplicates anyone.
 
-`sync_course` is an operation like grade delivery: it runs after the request's own commit (or from
-the CLI) and commits its steps itself. It first takes the course's lease in a transaction of its
+`sync_course` is an operation like grade delivery: it runs in a worker (`rosters.jobs`; requests
+only mark the sync requested and queue it) or from the CLI, and commits its steps itself. It first takes the course's lease in a transaction of its
 own (two workers never sync one course at once), reads every page with nothing written, then
 applies the changes and releases the lease in one commit; a failure releases the lease and records
 the error, changing no membership.
@@ -15,9 +15,10 @@ the error, changing no membership.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import requests
 from flask import Flask
@@ -86,10 +87,21 @@ def sync_state(session: Session, context_pk: int) -> RosterSync | None:
     return session.scalar(select(RosterSync).where(RosterSync.context_id == context_pk))
 
 
-def is_due(row: RosterSync, now: datetime, *, max_age_seconds: int, retry_seconds: int) -> bool:
-    """An automatic sync is due: the roster is older than the board's age, and the last failed
-    attempt (if any) is older than the retry delay, so an LMS that is down is not hammered."""
+def is_due(
+    row: RosterSync,
+    now: datetime,
+    *,
+    max_age_seconds: int,
+    retry_seconds: int,
+    lease_seconds: int = 600,
+) -> bool:
+    """An automatic sync is due: the roster is older than the board's age, no sync is already
+    waiting for a worker or running, and the last failed attempt (if any) is older than the retry
+    delay, so an LMS that is down is not hammered."""
     if not domain.is_stale(row.synced_at, now, max_age_seconds):
+        return False
+    progress = progress_of(row, now, max_age_seconds, retry_seconds, lease_seconds)
+    if progress.requested_at is not None or progress.running_since is not None:
         return False
     failed_recently = (
         row.last_error is not None
@@ -97,6 +109,49 @@ def is_due(row: RosterSync, now: datetime, *, max_age_seconds: int, retry_second
         and now - row.attempted_at < timedelta(seconds=retry_seconds)
     )
     return not failed_recently
+
+
+def request_sync(session: Session, context_pk: int, now: datetime) -> bool:
+    """Mark the course's sync as asked for, before its job is queued; flushes. False: no roster
+    address is known for the course yet."""
+    row = sync_state(session, context_pk)
+    if row is None:
+        return False
+    row.requested_at = now
+    session.flush()
+    return True
+
+
+def due_courses(session: Session, now: datetime, config: Mapping[str, Any]) -> list[int]:
+    """The courses the schedule syncs now (ROSTER_MAX_AGE_SECONDS, ROSTER_RETRY_SECONDS)."""
+    rows = session.scalars(select(RosterSync).order_by(RosterSync.id))
+    return [
+        row.context_id
+        for row in rows
+        if is_due(
+            row,
+            now,
+            max_age_seconds=int(config["ROSTER_MAX_AGE_SECONDS"]),
+            retry_seconds=int(config["ROSTER_RETRY_SECONDS"]),
+            lease_seconds=int(config["ROSTER_SYNC_LEASE_SECONDS"]),
+        )
+    ]
+
+
+def progress_of(
+    row: RosterSync, now: datetime, max_age_seconds: int, retry_seconds: int, lease_seconds: int
+) -> domain.SyncProgress:
+    return domain.sync_progress(
+        synced_at=row.synced_at,
+        attempted_at=row.attempted_at,
+        requested_at=row.requested_at,
+        running_since=row.running_since,
+        failed=row.last_error is not None,
+        now=now,
+        max_age_seconds=max_age_seconds,
+        retry_seconds=retry_seconds,
+        lease_seconds=lease_seconds,
+    )
 
 
 def sync_course(
@@ -334,7 +389,7 @@ def settings_of(app: Flask) -> SyncSettings:
 def sync_now(
     session: Session, app: Flask, context_pk: int, *, want_full: bool = False
 ) -> SyncReport:
-    """Run one course's sync with `app`'s settings and state store (for a view, the CLI, a thread)."""
+    """Run one course's sync with `app`'s settings and state store (for a job or the CLI)."""
     with requests.Session() as http:
         return sync_course(
             session,

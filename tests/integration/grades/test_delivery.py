@@ -169,8 +169,9 @@ def test_cli_lists_scores(app, fake_platform, runner):
     assert "pending" in empty.output
 
 
-def test_immediate_delivery_after_the_commit_never_raises(app, fake_platform):
+def test_a_delivery_job_never_raises_and_respects_the_wait(app, fake_platform):
     from lti_tool.extensions import db
+    from lti_tool.grades.jobs import queue_deliveries
     from lti_tool.grades.services import delivery as services
 
     learner = Launched(app, fake_platform, "jean-francois")
@@ -178,9 +179,10 @@ def test_immediate_delivery_after_the_commit_never_raises(app, fake_platform):
     with app.app_context():
         row = services.record_completion(db.session, learner.launch, MODULE, label=MODULE_TITLE)
         db.session.commit()
-        services.deliver_after_commit(db.session, row)  # the LMS is down: stays pending
+        record_id = row.id
+        queue_deliveries([record_id])  # the LMS is down: stays pending
         fake_platform.state.set_unavailable(None)
-        services.deliver_after_commit(db.session, row)  # not due yet: left for the CLI
+        queue_deliveries([record_id])  # not due yet: left for the sweep
         db.session.remove()
     [row] = records(app)
     assert (row.status, row.attempts) == ("pending", 1)
