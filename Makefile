@@ -52,9 +52,13 @@ translations: install
 		--add-location=file --no-wrap --project="Mentoring Web" -o $(POT) .
 	$(BIN)/pybabel update -i $(POT) -d $(TRANSLATIONS) --no-wrap --ignore-obsolete
 
+# The tool and one job worker (grades, roster syncs, sweeps) on a SQLite queue file in instance/:
+# no other service. Ctrl-C stops both.
 run: install
 	LTI_TOOL_ENV=development $(BIN)/flask db upgrade
 	LTI_TOOL_ENV=development $(BIN)/flask dev-platform init
+	LTI_TOOL_ENV=development $(BIN)/flask jobs worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	LTI_TOOL_ENV=development $(BIN)/flask run --port $(PORT) --with-threads
 
 # The suite runs on one pytest-xdist worker per CPU core, at most 4 (its slowest tests start

@@ -30,6 +30,7 @@ from huey import Huey
 from huey.api import TaskWrapper
 from huey.consumer import Consumer
 from huey.storage import RedisStorage, SqliteStorage
+from redis import ConnectionPool
 
 from lti_tool.db import utcnow
 from lti_tool.extensions import db
@@ -73,7 +74,8 @@ def _storage(app: Flask, kind: str) -> RedisStorage | SqliteStorage:
                 "JOBS_QUEUE is 'redis' but neither JOBS_REDIS_URL nor REDIS_URL is set"
             )
         # Bounded waits: a Redis that is down or unreachable costs a click at most a second.
-        return RedisStorage(name, url=url, socket_connect_timeout=1, socket_timeout=5)
+        pool = ConnectionPool.from_url(url, socket_connect_timeout=1, socket_timeout=5)
+        return RedisStorage(name, connection_pool=pool)
     path = app.config.get("JOBS_SQLITE_PATH") or os.path.join(app.instance_path, "jobs.sqlite3")
     os.makedirs(os.path.dirname(path), exist_ok=True)
     return SqliteStorage(name, filename=path, timeout=15)

@@ -48,7 +48,8 @@ def test_retry_now_delivers_this_course_once_the_lms_is_back(app, fake_platform)
     page = page_text(facilitator.client.get(response.headers["Location"]))
     # The request only queued the job; this suite's queue runs it before the page is shown.
     assert "1 completion is on its way to the LMS." in page
-    assert "Delivered" in page and "Waiting" not in page
+    assert "Delivered" in page
+    assert "Waiting" not in page
     assert records(app)[0].status == "delivered"
     assert len(fake_platform.state.scores) == 1
 

@@ -1,0 +1,164 @@
+"""Requests only queue: completing a module, a review, "Retry now", "Sync now" and a facilitator's
+launch return before any LMS call; the job carries an id; a lost job is found by the sweep.
+
+The queue here is Huey on a SQLite file, as in development; the test plays the worker by taking
+the jobs off it (tests/integration/jobs/test_workers.py runs real worker processes).
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from lti_tool.jobs.queue import queue
+from tests.fake_platform import FakePlatform
+from tests.integration.grades.helpers import Launched
+from tests.integration.jobs.helpers import complete_module, queued, run_queued, score_rows
+from tests.integration.rosters.test_sync import NEVER_LAUNCHED, nrps_requests, seen, sync_now
+from tests.lti_helpers import page_text
+
+
+@pytest.fixture
+def app_overrides(tmp_path) -> dict:
+    return {"JOBS_QUEUE": "sqlite", "JOBS_SQLITE_PATH": str(tmp_path / "jobs.sqlite3")}
+
+
+@pytest.fixture(autouse=True)
+def _empty_queue(app: Flask):
+    queue.flush()
+    yield
+    queue.flush()
+
+
+def test_completing_a_module_queues_its_score_and_sends_nothing(
+    app: Flask, fake_platform: FakePlatform
+) -> None:
+    complete_module(app, fake_platform)
+
+    assert fake_platform.state.scores == []  # the learner's request called no LMS
+    [row] = score_rows(app)
+    assert row.status == "pending"
+    assert row.queued_at is not None
+    [job] = queued()
+    assert job.name.endswith("deliver_score")
+    assert (job.args, job.kwargs) == ((row.id,), {})  # an id, never the score or the learner
+
+    assert run_queued() == 1
+    [score] = fake_platform.state.scores
+    assert score.user_id == row.user_sub
+    assert score_rows(app)[0].status == "delivered"
+
+
+def test_a_lost_job_is_found_by_the_sweep(app: Flask, fake_platform: FakePlatform) -> None:
+    from lti_tool.grades.jobs import sweep_grades
+
+    complete_module(app, fake_platform)
+    queue.flush()  # the job is lost (a Redis that restarted empty, say)
+
+    app.config["GRADE_REQUEUE_AFTER_SECONDS"] = 3600
+    sweep_grades.call_local()
+    assert queued() == []  # queued a moment ago: the sweep leaves it to its job
+
+    app.config["GRADE_REQUEUE_AFTER_SECONDS"] = 0
+    _next_period(app)
+    sweep_grades.call_local()
+    assert len(queued()) == 1
+    run_queued()
+    assert len(fake_platform.state.scores) == 1
+    assert score_rows(app)[0].status == "delivered"
+
+
+def test_a_sweep_runs_once_per_period_whoever_schedules_it(
+    app: Flask, fake_platform: FakePlatform
+) -> None:
+    from lti_tool.grades.jobs import sweep_grades
+
+    app.config["GRADE_REQUEUE_AFTER_SECONDS"] = 0
+    sweep_grades.call_local()  # this worker's schedule: nothing due yet
+    complete_module(app, fake_platform)
+    queue.flush()
+    sweep_grades.call_local()  # another host's schedule, the same minute: skipped
+    assert queued() == []
+    _next_period(app)
+    sweep_grades.call_local()
+    assert len(queued()) == 1
+
+
+def test_an_unreachable_queue_loses_no_score(app: Flask, fake_platform: FakePlatform) -> None:
+    from lti_tool.grades.jobs import sweep_grades
+    from lti_tool.jobs.queue import configure
+
+    app.config.update(JOBS_QUEUE="redis", JOBS_REDIS_URL="redis://127.0.0.1:9/0")  # nothing there
+    configure(app)
+    complete_module(app, fake_platform)  # every page answered (asserted inside)
+
+    [row] = score_rows(app)
+    assert row.status == "pending"
+    assert row.queued_at is None  # the job was refused: the next sweep queues the score at once
+
+    app.config.update(JOBS_QUEUE="sqlite")  # the queue is back
+    configure(app)
+    sweep_grades.call_local()
+    run_queued()
+    assert len(fake_platform.state.scores) == 1
+
+
+def test_retry_now_queues_and_the_page_shows_the_wait(
+    app: Flask, fake_platform: FakePlatform
+) -> None:
+    fake_platform.state.set_unavailable(503)
+    complete_module(app, fake_platform)
+    run_queued()  # the LMS is down: the score waits
+    assert "HTTP 503" in (score_rows(app)[0].last_error or "")
+    fake_platform.state.set_unavailable(None)
+
+    facilitator = Launched(app, fake_platform, "amelie")
+    run_queued()  # the facilitator's launch queued a roster sync
+    response = facilitator.post("grades/retry", "grades/")
+    page = page_text(facilitator.client.get(response.headers["Location"]))
+    assert "1 completion is on its way to the LMS." in page
+    assert "Waiting" in page
+    assert fake_platform.state.scores == []
+
+    run_queued()
+    assert len(fake_platform.state.scores) == 1
+    assert "Waiting" not in page_text(facilitator.get("grades/"))
+
+
+def test_sync_now_and_a_due_launch_queue_the_roster_sync(
+    app: Flask, fake_platform: FakePlatform
+) -> None:
+    fake_platform.state.add_member(NEVER_LAUNCHED)
+    facilitator = Launched(app, fake_platform, "amelie")
+    assert nrps_requests(fake_platform) == []  # the launch answered before any roster call
+    assert [job.args for job in queued()] == [(facilitator.launch.context_pk, False)]
+    page = seen(facilitator.get("roster/"))
+    assert "is waiting for the tool's background worker" in page
+    assert "Gisèle Bélanger-Nguyễn" not in page
+
+    run_queued()
+    page = seen(facilitator.get("roster/"))
+    assert "Gisèle Bélanger-Nguyễn" in page
+    assert "Next automatic sync: after" in page
+
+    before = len(nrps_requests(fake_platform))
+    page = seen(sync_now(facilitator, full=True))
+    assert "Sync started." in page
+    assert len(nrps_requests(fake_platform)) == before
+    assert [job.args for job in queued()] == [(facilitator.launch.context_pk, True)]
+    run_queued()
+    assert len(nrps_requests(fake_platform)) > before
+
+
+def _next_period(app: Flask) -> None:
+    """The sweep's lease runs to the end of its period: move past it, as the clock would."""
+    from sqlalchemy import update
+
+    from lti_tool.extensions import db
+    from lti_tool.jobs.models import JobLease
+    from lti_tool.jobs.services import NEVER
+
+    with app.app_context():
+        db.session.execute(update(JobLease).values(held_until=NEVER))
+        db.session.commit()
+        db.session.remove()
