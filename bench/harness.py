@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 from urllib.parse import urljoin
@@ -427,6 +428,59 @@ def launch_stack(
 # -- one browser's launch -----------------------------------------------------------------------
 
 
+class FormReader(HTMLParser):
+    """The successful controls of the form whose action ends with `action`, as a browser posts."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.action = action
+        self.inside = False
+        self.found = False
+        self.values: dict[str, str] = {}
+        self._textarea: str | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {key: value or "" for key, value in attrs}
+        if tag == "form":
+            self.inside = not self.found and attributes.get("action", "").endswith(self.action)
+            self.found = self.found or self.inside
+            return
+        if not self.inside or "name" not in attributes:
+            return
+        name = attributes["name"]
+        if tag == "input":
+            kind = attributes.get("type", "text")
+            if kind in {"submit", "button", "file", "reset", "image"}:
+                return
+            if kind in {"radio", "checkbox"} and "checked" not in attributes:
+                return
+            self.values[name] = attributes.get("value", "on" if kind == "checkbox" else "")
+        elif tag == "textarea":
+            self._textarea = name
+            self.values[name] = ""
+        elif tag == "select":
+            self._select = name
+        elif tag == "option" and self._select and "selected" in attributes:
+            self.values[self._select] = attributes.get("value", "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.inside = False
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+    def handle_data(self, data: str) -> None:
+        if self.inside and self._textarea is not None:
+            text = self.values[self._textarea] + data
+            # Browsers drop one newline right after <textarea>.
+            self.values[self._textarea] = (
+                text[1:] if text.startswith("\n") and not self.values[self._textarea] else text
+            )
+
+
 class Page(NamedTuple):
     status: int
     location: str
@@ -555,3 +609,37 @@ def run_launches(
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="browser") as pool:
         results = list(pool.map(one, jobs))
     return results, time.perf_counter() - started
+
+
+def complete_module(
+    browser: Browser, page_url: str, slug: str, prompts: list[str], sections: list[str]
+) -> None:
+    """What a learner does to complete module `slug` from the launch's page at `page_url`: submit
+    each prompt's reflection, then see each section. Raises StepFailedError if a page refuses.
+    Posts carry the Referer a browser sends (Flask-WTF checks it over https)."""
+    player = urljoin(page_url, f"modules/{slug}")
+    for prompt in prompts:
+        page = browser.get(player + "?section=reflection", {})
+        reader = FormReader(f"/modules/{slug}/reflection")
+        reader.feed(page.text)
+        if page.status != 200 or not reader.found:
+            raise StepFailedError("reflection page", page, "200 with the reflection form")
+        values = {
+            **reader.values,
+            f"answer-{prompt}": f"What I noticed about {prompt}.",
+            f"visibility-{prompt}": "private",
+            "action": f"submit:{prompt}",
+        }
+        answered = browser.post(player + "/reflection", values, {"Referer": player})
+        if answered.status not in (200, 303):
+            raise StepFailedError("submit", answered, "200 or 303")
+    for section in sections:
+        page = browser.get(f"{player}?section={section}", {})
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        if page.status != 200 or token is None:
+            raise StepFailedError("section", page, "200 with a CSRF token")
+        seen = browser.post(
+            f"{player}/sections/{section}/seen", {"csrf_token": token.group(1)}, {"Referer": player}
+        )
+        if seen.status not in (200, 303):
+            raise StepFailedError("section seen", seen, "200 or 303")

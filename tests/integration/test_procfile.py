@@ -22,6 +22,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 import requests
@@ -32,6 +33,7 @@ from cryptography.x509.oid import NameOID
 
 from bench.harness import (
     HttpBrowser,
+    complete_module,
     fresh_database,
     launch,
     listen_on_free_port,
@@ -39,6 +41,9 @@ from bench.harness import (
     serve_platform,
 )
 from lti_tool import paths
+from lti_tool.learning_modules.services.catalogue import CONTENT_DIR, load_catalogue
+
+COMPLETED = "scaling-questions"
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 START_SECONDS = 60
@@ -112,7 +117,21 @@ def _environment(database_url: str, port: int, cert: Path, key: Path, workdir: P
         "GUNICORN_CMD_ARGS": f"--certfile {cert} --keyfile {key}",
         "REQUESTS_CA_BUNDLE": str(cert),  # the tool trusts the LMS's certificate
         "PYTHONUNBUFFERED": "1",
+        "LTI_TOOL_INSTANCE_PATH": str(workdir / "instance"),  # the job queue's file, if no Redis
+        **_shared_redis(),
     }
+
+
+def _shared_redis() -> dict[str, str]:
+    """Production's shared store, when this machine runs Redis: the queue web and worker share."""
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except Exception:
+        return {}  # no Redis: the queue is a SQLite file in the instance folder, on this host
+    return {"REDIS_URL": url, "LTI_TOOL_REDIS_KEY_PREFIX": f"mw-procfile-{secrets.token_hex(4)}:"}
 
 
 def _run(command: str, env: dict) -> subprocess.CompletedProcess:
@@ -147,7 +166,7 @@ def test_each_procfile_line_runs_in_production_and_serves_a_launch(tmp_path: Pat
     if postgres is None:
         pytest.skip("PostgreSQL is not answering on 127.0.0.1:5432")
     lines = procfile_lines()
-    assert set(lines) == {"release", "web"}
+    assert set(lines) == {"release", "web", "worker"}
     cert, key = _certificate(tmp_path)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
@@ -158,7 +177,14 @@ def test_each_procfile_line_runs_in_production_and_serves_a_launch(tmp_path: Pat
 
     with (
         fresh_database("postgres", tmp_path, postgres) as database_url,
-        serve_platform(base_url, ssl_context=context) as platform,
+        serve_platform(
+            base_url,
+            ssl_context=context,
+            # The LMS fetches the tool's keys (to check its token requests) trusting its certificate.
+            tool_jwks_fetcher=lambda: requests.get(
+                base_url + "/lti/jwks", verify=str(cert), timeout=10
+            ).json(),
+        ) as platform,
     ):
         env = _environment(database_url, port, cert, key, tmp_path)
         release = _run(lines["release"], env)
@@ -185,13 +211,16 @@ def test_each_procfile_line_runs_in_production_and_serves_a_launch(tmp_path: Pat
 
         output = tmp_path / "web.log"
         with output.open("wb") as log:
-            web = subprocess.Popen(
-                ["sh", "-c", lines["web"]],
-                cwd=paths.PROJECT_ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # the platform stops the whole process group
+            web, worker = (
+                subprocess.Popen(
+                    ["sh", "-c", lines[name]],
+                    cwd=paths.PROJECT_ROOT,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,  # the platform stops the whole process group
+                )
+                for name in ("web", "worker")
             )
         try:
             health = _wait_for_health(base_url, cert, web, output)
@@ -206,6 +235,22 @@ def test_each_procfile_line_runs_in_production_and_serves_a_launch(tmp_path: Pat
                 assert result.ok, f"{result.error}\n{output.read_text()[-3000:]}"
                 cookie = next(c for c in session.cookies if c.name == "mentoring_web_session")
                 assert cookie.secure  # production cookies, over https
+                # The learner completes a module; the `worker:` line delivers the score.
+                module = load_catalogue(CONTENT_DIR / "en").get(COMPLETED)
+                complete_module(
+                    HttpBrowser(session),
+                    urljoin(base_url, result.launch_path),
+                    COMPLETED,
+                    [prompt.id for prompt in module.prompts],
+                    [section.id for section in module.sections],
+                )
+            gradebook = platform.app.extensions["dev_platform_state"]
+            deadline = time.monotonic() + START_SECONDS
+            while not gradebook.scores and time.monotonic() < deadline and worker.poll() is None:
+                time.sleep(0.2)
+            assert [score.user_id for score in gradebook.scores] == [
+                platform.settings.course.member("priya").sub
+            ], output.read_text()[-3000:]
             # What the access log must not keep: a login's hints, the Referer's state and nonce.
             requests.get(
                 base_url + "/lti/login",
@@ -221,12 +266,14 @@ def test_each_procfile_line_runs_in_production_and_serves_a_launch(tmp_path: Pat
                 timeout=10,
             )
         finally:
-            os.killpg(web.pid, signal.SIGTERM)
-            try:
-                web.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(web.pid, signal.SIGKILL)
-                web.wait()
+            for process in (web, worker):
+                os.killpg(process.pid, signal.SIGTERM)
+            for process in (web, worker):
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
         logged = output.read_text()
         assert "Traceback" not in logged, logged[-3000:]
         for secret in ("HintThatIsPrivate", "StateInReferer", "NonceInRef", result.state):
