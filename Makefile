@@ -12,7 +12,7 @@ TRANSLATIONS = lti_tool/translations
 POT = $(TRANSLATIONS)/messages.pot
 MO_FILES = $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test lint install bench bench-progress translations
+.PHONY: run test lint install bench bench-progress bench-jobs translations
 
 # A clear message before any venv is made when the Python is too old (pyproject: >=3.11), and a
 # venv made by another Python version is rebuilt rather than half-working.
@@ -84,3 +84,6 @@ bench: install
 # SQLite and, when it answers, PostgreSQL; e.g. `make bench-progress BENCH_ARGS="--database sqlite"`.
 bench-progress: install
 	$(BIN)/python -m bench.progress_grid $(BENCH_ARGS)
+
+bench-jobs: install
+	$(BIN)/python -m bench.jobs

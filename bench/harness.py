@@ -288,7 +288,7 @@ def listen_on_free_port() -> socket.socket:
     return listener
 
 
-def _server_environment(database_url: str, redis_url: str | None, log_level: str) -> dict[str, str]:
+def server_environment(database_url: str, redis_url: str | None, log_level: str) -> dict[str, str]:
     inherited = {
         name: value
         for name, value in os.environ.items()
@@ -318,8 +318,10 @@ def serve_tool(
     redis_url: str | None = None,
     workers: int = 2,
     log_level: str = "WARNING",
+    extra_env: Mapping[str, str] | None = None,
 ) -> Iterator[ToolServer]:
-    """gunicorn serving the tool on `listener` (closed here once gunicorn holds it)."""
+    """gunicorn serving the tool on `listener` (closed here once gunicorn holds it); `extra_env`
+    adds settings (LTI_TOOL_…) to its environment."""
     host, port = listener.getsockname()[:2]
     access_log = workdir / "gunicorn-access.log"
     output_log = workdir / "gunicorn-output.log"
@@ -343,7 +345,7 @@ def serve_tool(
         process = subprocess.Popen(
             command,
             cwd=paths.PROJECT_ROOT,
-            env=_server_environment(database_url, redis_url, log_level),
+            env={**server_environment(database_url, redis_url, log_level), **(extra_env or {})},
             pass_fds=(listener.fileno(),),
             stdout=output,
             stderr=subprocess.STDOUT,
@@ -401,6 +403,8 @@ def launch_stack(
     redis_url: str | None = None,
     workers: int = 2,
     log_level: str = "WARNING",
+    extra_env: Mapping[str, str] | None = None,
+    platform_overrides: Mapping[str, Any] | None = None,
 ) -> Iterator[Stack]:
     """Tool (gunicorn) + platform + fresh database, torn down in reverse order."""
     workdir.mkdir(parents=True, exist_ok=True)
@@ -409,7 +413,7 @@ def launch_stack(
         tool_base_url = f"http://127.0.0.1:{listener.getsockname()[1]}"
         with (
             fresh_database(database, workdir, postgres_url) as database_url,
-            serve_platform(tool_base_url) as platform,
+            serve_platform(tool_base_url, **(platform_overrides or {})) as platform,
         ):
             prepare_database(database_url, platform.settings, workdir)
             with serve_tool(
@@ -419,6 +423,7 @@ def launch_stack(
                 redis_url=redis_url,
                 workers=workers,
                 log_level=log_level,
+                extra_env=extra_env,
             ) as tool:
                 yield Stack(tool, platform, database_url, redis_url)
     finally:

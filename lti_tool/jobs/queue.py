@@ -77,8 +77,26 @@ def _storage(app: Flask, kind: str) -> RedisStorage | SqliteStorage:
         pool = ConnectionPool.from_url(url, socket_connect_timeout=1, socket_timeout=5)
         return RedisStorage(name, connection_pool=pool)
     path = app.config.get("JOBS_SQLITE_PATH") or os.path.join(app.instance_path, "jobs.sqlite3")
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    return SqliteStorage(name, filename=path, timeout=15)
+
+    def open_file() -> SqliteStorage:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        return SqliteStorage(name, filename=path, timeout=15)
+
+    return _OpenedOnFirstUse(open_file)  # type: ignore[return-value]
+
+
+class _OpenedOnFirstUse:
+    """A storage made when first used: creating an app (`flask --help`, a migration, a test's
+    app) writes no queue file; the first job, or the worker, does."""
+
+    def __init__(self, make: Callable[[], SqliteStorage]) -> None:
+        self._make = make
+        self._storage: SqliteStorage | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._storage is None:
+            self._storage = self._make()
+        return getattr(self._storage, name)
 
 
 def app_for_jobs() -> Flask:

@@ -297,7 +297,7 @@ def test_an_lms_down_for_a_long_stretch_gets_its_scores_once_back_without_a_stor
     record_ids = record_scores(app, fake_platform, ["scaling-questions", "creating-a-third-point"])
     with worker(app, log, threads=4):
         # With waits of 2, 4, 8 s each score is tried at 0, 2 and 6 s while the LMS is down.
-        wait_for("three attempts at each score", lambda: min(_attempts(app)) >= 3, log)
+        wait_for("three attempts at each score, all finished", lambda: _tried(app, 3), log)
         during = len(lms.calls)
         fake_platform.state.set_unavailable(None)
         wait_for("every score delivered", lambda: delivered(app), log)
@@ -312,8 +312,10 @@ def test_an_lms_down_for_a_long_stretch_gets_its_scores_once_back_without_a_stor
     assert lms.open_transactions == []
 
 
-def _attempts(app: Flask) -> set[int]:
-    return {row.attempts for row in score_rows(app)}
+def _tried(app: Flask, times: int) -> bool:
+    """Every score has been tried `times` times, and no attempt is in flight."""
+    rows = score_rows(app)
+    return all(row.attempts >= times and row.claimed_until is None for row in rows)
 
 
 def test_two_workers_never_send_one_score_at_the_same_time(
