@@ -49,8 +49,9 @@ from lti_tool.learning_modules.services.catalogue import CONTENT_DIR, load_catal
 
 MODULE = "scaling-questions"
 AGS_PATHS = ("/lineitems",)  # line item search and creation, and score POSTs beneath them
-BROWSERS = 8
+BROWSERS = 4
 LEARNERS = 48
+BEFORE_LEARNERS = int(__import__("os").environ.get("BENCH_BEFORE", "8"))
 
 
 def bench_course(learners: int) -> Any:
@@ -205,11 +206,18 @@ def drain(
     return total / wall
 
 
-def run(database: str, postgres_url: str | None, lms_seconds: float) -> dict[str, Any]:
+def run(
+    database: str,
+    postgres_url: str | None,
+    lms_seconds: float,
+    modes: tuple[str, ...] = ("before", "after"),
+) -> dict[str, Any]:
     figures: dict[str, Any] = {}
     keys = [f"learner-{n}" for n in range(LEARNERS)]
     course = bench_course(LEARNERS)
     for mode, settings in (("before", {"LTI_TOOL_JOBS_QUEUE": '"immediate"'}), ("after", None)):
+        if mode not in modes:
+            continue
         with tempfile.TemporaryDirectory(prefix=f"mw-bench-jobs-{mode}-") as folder:
             workdir = Path(folder)
             env = settings or queue_settings(workdir)
@@ -224,7 +232,7 @@ def run(database: str, postgres_url: str | None, lms_seconds: float) -> dict[str
                 lms = SlowLms(stack.platform)
                 lms.seconds = lms_seconds
                 # Before, every completion holds a web worker for the LMS: fewer, or it takes minutes.
-                chosen = keys[:12] if mode == "before" else keys
+                chosen = keys[:BEFORE_LEARNERS] if mode == "before" else keys
                 rate, flows = absorb(stack, chosen)
                 figures[f"{mode}_completions_per_second"] = rate
                 figures[f"{mode}_flow_median_seconds"] = statistics.median(flows)
@@ -245,8 +253,13 @@ def main() -> None:
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/test")
     parser.add_argument("--lms-seconds", type=float, default=2.0)
+    parser.add_argument("--only", choices=("before", "after"), help="run one mode (debugging)")
     args = parser.parse_args()
-    figures = run(args.database, args.postgres_url, args.lms_seconds)
+    modes = (args.only,) if args.only else ("before", "after")
+    figures = run(args.database, args.postgres_url, args.lms_seconds, modes)
+    if args.only:
+        print(figures)
+        return
     before, after = (
         figures["before_completions_per_second"],
         figures["after_completions_per_second"],
