@@ -8,7 +8,8 @@ SQLALCHEMY_DATABASE_URI = "sqlite:///mentoring_web.sqlite3"  # relative to the i
 # hide_parameters: a database error's message never carries the values bound to it (a reflection's
 # text, a name), wherever that message ends up.
 SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
-# When set, launch state (login state, nonces, launch data, JWKS cache) lives in Redis.
+# When set, launch state (login state, nonces, launch data, JWKS cache) lives in Redis, and so do
+# the rate-limit counts (below).
 REDIS_URL = None
 REDIS_KEY_PREFIX = "mentoring-web:"  # several instances (or test runs) can share one Redis
 
@@ -22,6 +23,7 @@ LTI_LAUNCH_SECONDS = 8 * 3600  # how long the pages of one launch stay usable wi
 LTI_LAUNCHES_PER_BROWSER = 20  # launches a browser session remembers (one per open tab or course)
 LTI_JWKS_CACHE_SECONDS = 3600  # platform key sets are cached this long...
 LTI_JWKS_MIN_REFETCH_SECONDS = 30  # ...and refetched on an unknown kid at most this often
+# (and within RATE_LIMIT_JWKS_REFETCH, below)
 LTI_HTTP_TIMEOUT_SECONDS = 10
 
 # The tool's public address, for `flask lti urls` (production: LTI_TOOL_TOOL_BASE_URL=https://...).
@@ -106,3 +108,23 @@ WEB_MAX_SNAPSHOTS = 100  # snapshots of one web (one per module milestone, plus 
 REFLECTION_MAX_CHARS = 20_000  # one reflection answer, after sanitising
 FEEDBACK_MAX_CHARS = 4_000  # each of a feedback's three parts
 LTI_LOGIN_PARAM_MAX_CHARS = 4_096  # each OIDC login parameter; a longer one is refused unstored
+
+# Rate limits on the anonymous endpoints (lti_tool/rate_limits.py), in the notation of the `limits`
+# library: "600 per minute", "10/second", several joined by ";" ("600/minute;5000/hour"). Counted
+# in Redis when REDIS_URL is set, so every worker and host shares one count (REDIS_KEY_PREFIX keeps
+# instances apart); otherwise in each process's memory. Beyond a limit, the person gets a page
+# saying when to try again (429 with Retry-After) and nothing is stored.
+# Login and launch are counted per client address: the real one behind TRUST_PROXY_HOPS proxies.
+# A whole school board can reach the tool through ONE address (a NAT at the board's egress): on a
+# PD day hundreds of teachers launch in the same minutes, so the defaults are generous. A board
+# behind one address whose launches are refused raises both (LTI_TOOL_RATE_LIMIT_LTI_LAUNCH=
+# "1500 per minute" LTI_TOOL_RATE_LIMIT_LTI_LOGIN="3000 per minute"). Each launch makes two login
+# requests (the cookie check, then the login itself) and one launch request.
+RATE_LIMIT_LTI_LOGIN = "1200 per minute"
+RATE_LIMIT_LTI_LAUNCH = "600 per minute"
+# Refetches of one platform key set (per key-set URL, for all workers and hosts together) on an
+# unknown kid. A real rotation needs one; this bounds what a stream of tokens with invented kids can
+# make the tool fetch from an LMS, also when requests race or the LMS fails to answer. Any refetch
+# picks up a rotated key; when invented kids have used the count up, a launch with a genuinely new
+# kid is refused (as an unknown key) until the window ends, a minute at most.
+RATE_LIMIT_JWKS_REFETCH = "2 per minute"

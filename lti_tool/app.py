@@ -32,14 +32,17 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     _load_config(app, env_name, overrides)
     _check_config(app)
 
-    from lti_tool import logs, routing, security
-    from lti_tool.extensions import babel, csrf, db, migrate
+    from lti_tool import logs, rate_limits, routing, security
+    from lti_tool.extensions import babel, csrf, db, limiter, migrate
     from lti_tool.i18n import current_locale_code, select_locale
 
     logs.configure(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(paths.MIGRATIONS_DIR))
     csrf.init_app(app)
+    # Counted in the shared Redis when REDIS_URL is set (every worker and host together).
+    app.config.update(rate_limits.storage_config(app.config))
+    limiter.init_app(app)
     babel.init_app(
         app,
         locale_selector=select_locale,
@@ -107,11 +110,19 @@ def _normalise_database_url(url: str | None, instance_path: str) -> str | None:
 
 def _check_config(app: Flask) -> None:
     from lti_tool.limits import check as wrong_limits
+    from lti_tool.rate_limits import check as wrong_rate_limits
 
     wrong = wrong_limits(app.config)
     if wrong:
         raise ConfigurationError(
             "These limits must be whole numbers of at least 1: " + ", ".join(wrong) + "."
+        )
+    wrong = wrong_rate_limits(app.config)
+    if wrong:
+        raise ConfigurationError(
+            "These rate limits must read like '600 per minute' (or '10/minute;100/hour'): "
+            + ", ".join(wrong)
+            + "."
         )
     if app.config["ENV_NAME"] != "production":
         return

@@ -7,16 +7,20 @@ translated page with the right 4xx status. Nothing is written: the request's tra
 from __future__ import annotations
 
 import logging
+import math
 from typing import Protocol
 
 from flask import Flask, render_template, request
 from flask.cli import NoAppException
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from lti_tool.extensions import db
+from lti_tool.rate_limits import retry_after_seconds
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +148,33 @@ def render_error(status: int, title: str, message: str, code: str):
     return page, status
 
 
+def render_rate_limited(error: RateLimitExceeded):
+    """429 with Retry-After, and a page saying what happened and when to try again."""
+    seconds = retry_after_seconds(error.limit.limit.get_expiry())
+    if seconds < 120:
+        wait = ngettext(
+            "Please wait %(num)d second, then open the tool again from your course.",
+            "Please wait %(num)d seconds, then open the tool again from your course.",
+            seconds,
+        )
+    else:
+        minutes = math.ceil(seconds / 60)
+        wait = ngettext(
+            "Please wait %(num)d minute, then open the tool again from your course.",
+            "Please wait %(num)d minutes, then open the tool again from your course.",
+            minutes,
+        )
+    message = _(
+        "Mentoring Web received more requests from your network in a short time than it accepts, "
+        "so it did not open this time. Nothing is wrong with your account, and nothing was "
+        "saved or lost."
+    )
+    headers = {"Retry-After": str(seconds)}
+    if _wants_json():
+        return {"error": "rate-limited", "message": message, "retry_after": seconds}, 429, headers
+    return render_template("errors/rate_limited.html", message=message, wait=wait), 429, headers
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def handle_domain_error(error: DomainError):
@@ -165,6 +196,15 @@ def register_error_handlers(app: Flask) -> None:
             ),
             "csrf-failed",
         )
+
+    @app.errorhandler(RateLimitExceeded)
+    def handle_rate_limited(error: RateLimitExceeded):
+        db.session.rollback()
+        log.warning(
+            "request refused: rate limit",
+            extra={"event": "rate-limited", "error_code": "rate-limited", "status": 429},
+        )
+        return render_rate_limited(error)
 
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):
@@ -195,6 +235,7 @@ def _title_for(status: int) -> str:
         405: _("This action is not allowed here"),
         409: _("This conflicts with what is already there"),
         413: _("That upload is too large"),
+        429: _("Too many requests right now"),
     }
     return titles.get(status, _("Something went wrong"))
 

@@ -4,7 +4,9 @@ deep-linking picker.
 
 The POST is cross-site from the LMS, so it is CSRF-exempt; its protection is the state cookie,
 the single-use login record and the signed id_token (lti_tool/lti/validation.py). A refused
-launch raises LaunchError, whose page is lti.views.launch_refused.
+launch raises LaunchError, whose page is lti.views.launch_refused. It is open to anyone, so it is
+limited per client address (RATE_LIMIT_LTI_LAUNCH), and the key-set refetch a token with an
+unknown kid asks for per key-set URL (RATE_LIMIT_JWKS_REFETCH; lti_tool/rate_limits.py).
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from flask_babel import gettext as _
 from pylti1p3.contrib.flask import FlaskRequest
 from pylti1p3.exception import LtiException
 
-from lti_tool.extensions import csrf, db
+from lti_tool import rate_limits
+from lti_tool.extensions import csrf, db, limiter
 from lti_tool.launches import events
 from lti_tool.launches.binding import remember_launch
 from lti_tool.launches.services import start_launch_session
@@ -41,12 +44,14 @@ def _policy() -> LaunchPolicy:
             cache_seconds=config["LTI_JWKS_CACHE_SECONDS"],
             min_refetch_seconds=config["LTI_JWKS_MIN_REFETCH_SECONDS"],
             timeout_seconds=config["LTI_HTTP_TIMEOUT_SECONDS"],
+            may_refetch=rate_limits.allow_key_set_refetch,
         ),
     )
 
 
 @blueprint.post("/launch")
 @csrf.exempt
+@limiter.limit(rate_limits.launch_limit)
 def launch():
     store = current_app.extensions["lti_state_store"]
     message_launch = ToolMessageLaunch(

@@ -1,14 +1,20 @@
 """Platform key sets, cached in the shared state store and refetched when an unknown kid arrives.
 
 Brightspace rotates its keys about hourly, so a plain TTL cache breaks launches until it expires.
-A refetch on a kid miss fixes that, and is rate-limited per key-set URL so that a stream of tokens
-with invented kids cannot turn the tool into a fetch amplifier.
+A refetch on a kid miss fixes that, and is bounded per key-set URL so that a stream of tokens with
+invented kids cannot turn the tool into a fetch amplifier: never while the cached set is younger
+than `min_refetch_seconds`, and only when `may_refetch(url)` agrees. The caller's gate counts
+refetches in the shared rate-limit store (lti_tool/rate_limits.py), so the bound holds across
+workers and hosts, for racing requests and for fetches that fail; this module knows nothing of it.
+A refused refetch leaves the kid unknown: the launch is refused as for a key the platform lacks.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,9 +22,15 @@ import requests
 
 from lti_tool.lti.state_store import StateStore
 
+log = logging.getLogger(__name__)
+
 
 class KeySetError(Exception):
     pass
+
+
+def _always(_url: str) -> bool:
+    return True
 
 
 @dataclass(frozen=True)
@@ -26,6 +38,8 @@ class KeySetPolicy:
     cache_seconds: int
     min_refetch_seconds: int
     timeout_seconds: float
+    # Asked with the key-set URL just before each refetch on a kid miss; False: no fetch.
+    may_refetch: Callable[[str], bool] = _always
 
 
 def _cache_key(url: str) -> str:
@@ -68,6 +82,12 @@ def find_platform_key(
         store.set_committed(cache_key, cached, policy.cache_seconds)
     key = _find(cached["keys"], kid)
     if key is None and time.time() - cached["fetched_at"] >= policy.min_refetch_seconds:
+        if not policy.may_refetch(url):
+            log.warning(
+                "platform key-set refetch refused: rate limit reached",
+                extra={"event": "lti.jwks_refetch_limited"},
+            )
+            return None
         cached = _fetch(url, http, policy.timeout_seconds)
         store.set_committed(cache_key, cached, policy.cache_seconds)
         key = _find(cached["keys"], kid)

@@ -1,8 +1,10 @@
 """LTI endpoints: OIDC login initiation and the tool's JWKS, and the page a refused launch gets.
 
 Login is a cross-site request from the LMS, so it is CSRF-exempt; its protection is the state
-cookie and the single-use login record (see login.py). The launch itself (the redirect_uri) is
-lti_tool.launches' view: it records people, which the protocol layer knows nothing of.
+cookie and the single-use login record (see login.py). It is open to anyone, so it is limited per
+client address (RATE_LIMIT_LTI_LOGIN, lti_tool/rate_limits.py) before anything is stored. The
+launch itself (the redirect_uri) is lti_tool.launches' view: it records people, which the protocol
+layer knows nothing of.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from pylti1p3.contrib.flask import FlaskRequest
 
-from lti_tool.extensions import csrf, db
+from lti_tool import rate_limits
+from lti_tool.extensions import csrf, db, limiter
 from lti_tool.limits import limit
 from lti_tool.lti import keys
 from lti_tool.lti.errors import LaunchError
@@ -40,6 +43,7 @@ def jwks():
 
 @blueprint.route("/login", methods=["GET", "POST"])
 @csrf.exempt
+@limiter.limit(rate_limits.login_limit)
 def login():
     _refuse_oversized_login_params()
     oidc = ToolOIDCLogin(
