@@ -162,3 +162,39 @@ def _next_period(app: Flask) -> None:
         db.session.execute(update(JobLease).values(held_until=NEVER))
         db.session.commit()
         db.session.remove()
+
+
+def test_a_facilitators_review_queues_the_fully_graded_score(
+    app: Flask, fake_platform: FakePlatform
+) -> None:
+    from tests.integration.learning_modules.test_player import MODULE, see_section
+    from tests.integration.learning_modules.test_review import send, submit_all, version_ids
+    from tests.integration.mentoring_web.my_web_pages import launch
+
+    learner = app.test_client()
+    base = launch(fake_platform, learner, "priya")
+    submit_all(learner, base, "Ce que j’ai appris", visibility="facilitator")
+    for section in MODULE.sections:
+        see_section(learner, base, section.id)
+    run_queued()
+    assert [s.score["gradingProgress"] for s in fake_platform.state.scores] == ["PendingManual"]
+
+    facilitator = app.test_client()
+    facilitator_base = launch(fake_platform, facilitator, "amelie")
+    run_queued()  # the facilitator's launch queued a roster sync
+    for version_id in version_ids(app):
+        response = send(
+            facilitator,
+            facilitator_base,
+            version_id,
+            strength="Des exemples précis.",
+            question="Qu’essaierez-vous ensuite ?",
+        )
+        assert response.status_code == 303
+    assert len(fake_platform.state.scores) == 1  # the review's request called no LMS
+    assert [job.name.rsplit(".", 1)[-1] for job in queued()] == ["deliver_score"]
+    run_queued()
+    assert [s.score["gradingProgress"] for s in fake_platform.state.scores] == [
+        "PendingManual",
+        "FullyGraded",
+    ]

@@ -144,16 +144,18 @@ def lms(app: Flask, fake_platform: FakePlatform) -> Lms:
             # The caller is gone (killed): like an LMS whose request never completed, keep nothing.
             start_response("502 Bad Gateway", [("Content-Type", "text/plain")])
             return [b"caller went away"]
-        key = path
-        if is_score:  # one score: one learner in one column
-            body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
-            environ["wsgi.input"] = io.BytesIO(body)
-            key = path + " " + str(json.loads(body or b"{}").get("userId"))
+        if not is_score:
+            return inner(environ, start_response)
+        # One score: one learner in one column. Token requests and line item searches of
+        # different workers may well run side by side; two sends of one score may not.
+        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        environ["wsgi.input"] = io.BytesIO(body)
+        key = path + " " + str(json.loads(body or b"{}").get("userId"))
         with seen.lock:
             seen.in_flight[key] += 1
             seen.most_in_flight = max(seen.most_in_flight, seen.in_flight[key])
         try:
-            if is_score and seen.slow_scores_seconds:
+            if seen.slow_scores_seconds:
                 time.sleep(seen.slow_scores_seconds)
             return inner(environ, start_response)
         finally:
