@@ -50,7 +50,7 @@ from lti_tool.learning_modules.services.catalogue import CONTENT_DIR, load_catal
 MODULE = "scaling-questions"
 AGS_PATHS = ("/lineitems",)  # line item search and creation, and score POSTs beneath them
 BROWSERS = 4
-LEARNERS = 48
+LEARNERS = int(__import__("os").environ.get("BENCH_LEARNERS", "48"))
 BEFORE_LEARNERS = int(__import__("os").environ.get("BENCH_BEFORE", "8"))
 
 
@@ -80,7 +80,9 @@ class SlowLms:
 
 
 def queue_settings(workdir: Path) -> dict[str, str]:
+    """The web tier's, the workers' and this process's queue: one file, one queue name."""
     return {
+        "LTI_TOOL_REDIS_KEY_PREFIX": f'"{REDIS_PREFIX}"',
         "LTI_TOOL_JOBS_QUEUE": '"sqlite"',
         "LTI_TOOL_JOBS_SQLITE_PATH": f'"{workdir / "jobs.sqlite3"}"',
         "LTI_TOOL_ROSTER_SYNC_ON_LAUNCH": '"off"',
@@ -148,6 +150,22 @@ def workers(stack: Stack, workdir: Path, count: int) -> Iterator[None]:
             process.wait(timeout=30)
 
 
+DRAIN_DEADLINE_SECONDS = 300
+
+
+def outcomes(engine: Any) -> list[tuple[Any, ...]]:
+    with engine.connect() as connection:
+        return [
+            tuple(row)
+            for row in connection.execute(
+                text(
+                    "SELECT status, attempts, last_error, count(*) FROM grade_score_record"
+                    " GROUP BY status, attempts, last_error"
+                )
+            )
+        ]
+
+
 def delivered_count(engine: Any) -> int:
     with engine.connect() as connection:
         return int(
@@ -201,6 +219,8 @@ def drain(
     with workers(stack, workdir, count):
         started = time.perf_counter()
         while delivered_count(engine) < total:
+            if time.perf_counter() - started > DRAIN_DEADLINE_SECONDS:
+                raise RuntimeError(f"not all delivered: {outcomes(engine)}")
             time.sleep(0.05)
         wall = time.perf_counter() - started
     return total / wall

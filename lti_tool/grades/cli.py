@@ -1,13 +1,15 @@
-"""`flask grades …`: drain the grade outbox and look into it.
+"""`flask grades …`: drain the grade outbox by hand and look into it.
 
-`deliver` commits record by record, unlike other commands: each delivered score must stay
-delivered even if a later one fails or the command is stopped half-way.
+The workers deliver on their own (`grades.jobs`); these are for an operator. `deliver` commits
+record by record, unlike other commands: each delivered score must stay delivered even if a later
+one fails or the command is stopped half-way.
 """
 
 from __future__ import annotations
 
 import click
 import requests
+from flask import current_app
 from flask.cli import AppGroup
 
 from lti_tool.cli import table, when
@@ -22,7 +24,9 @@ grades_cli = AppGroup("grades", help="Deliver completion scores to LMS gradebook
 def deliver() -> None:
     """Send every score that is due now; print how many were delivered, will retry, or failed."""
     with requests.Session() as http:
-        report = services.deliver_pending(db.session, utcnow(), http)
+        report = services.deliver_pending(
+            db.session, utcnow(), http, policy=services.policy_of(current_app.config)
+        )
     click.echo(f"delivered {report.delivered}, retrying {report.retrying}, failed {report.failed}")
 
 
@@ -39,7 +43,9 @@ def retry(record_id: int | None) -> None:
         click.echo("No scores to retry.")
         return
     with requests.Session() as http:
-        report = services.deliver_pending(db.session, utcnow(), http)
+        report = services.deliver_pending(
+            db.session, utcnow(), http, policy=services.policy_of(current_app.config)
+        )
     click.echo(f"delivered {report.delivered}, retrying {report.retrying}, failed {report.failed}")
 
 

@@ -27,6 +27,8 @@ ERROR_LIMIT = 300
 # line item search, creation and score, each with its timeout), short enough that a killed
 # worker's record is tried again soon.
 CLAIM_SECONDS = 120
+# A score whose module's column another worker is creating waits this long, uncounted.
+COLUMN_WAIT_SECONDS = 3
 
 
 class Status(StrEnum):

@@ -13,17 +13,30 @@ from flask import current_app
 
 from lti_tool.db import utcnow
 from lti_tool.extensions import db
+from lti_tool.grades.domain import Status
 from lti_tool.grades.services import delivery
-from lti_tool.jobs.queue import enqueue, every_check, job, periodic
+from lti_tool.jobs.queue import enqueue, every_check, job, periodic, queue
+
+SOON_SECONDS = 10  # a retry due sooner than this is scheduled on the queue, not left to the sweep
 
 
 @job
 def deliver_score(record_id: int) -> None:
-    """Send one recorded score, if it is still due; failures are written on the record."""
+    """Send one recorded score, if it is still due; failures are written on the record.
+
+    A retry due within seconds (the module's column was being created by another worker) is
+    scheduled on the queue; longer waits are the sweep's.
+    """
+    now = utcnow()
     with requests.Session() as http:
-        delivery.deliver_one(
-            db.session, record_id, utcnow(), http, policy=delivery.policy_of(current_app.config)
+        status = delivery.deliver_one(
+            db.session, record_id, now, http, policy=delivery.policy_of(current_app.config)
         )
+    if status != Status.PENDING:
+        return
+    wait = delivery.seconds_until_due(db.session, record_id, utcnow())
+    if wait is not None and wait <= SOON_SECONDS and not queue.immediate:
+        deliver_score.schedule((record_id,), delay=wait)
 
 
 @periodic(every_check, every="JOBS_PERIODIC_CHECK_SECONDS", lease_seconds=300)

@@ -207,6 +207,9 @@ def deliver_one(
         line_items.send(
             session, claimed, http, store or current_app.extensions["lti_state_store"], now
         )
+    except line_items.ColumnBeingCreatedError:
+        line_items.postpone(session, claimed, now + timedelta(seconds=domain.COLUMN_WAIT_SECONDS))
+        return Status.PENDING
     except AgsCallError as error:
         status, next_attempt = domain.after_failure(
             claimed.attempts, error.status, now, policy, retry_after=error.retry_after
@@ -225,6 +228,19 @@ def deliver_one(
         raise
     line_items.finish(session, claimed, Status.DELIVERED, None, None, now)
     return Status.DELIVERED
+
+
+def seconds_until_due(session: Session, record_id: int, now: datetime) -> float | None:
+    """How soon a pending record is due again (None: not pending, or no time set)."""
+    due: datetime | None = session.scalar(
+        select(ScoreRecord.next_attempt_at).where(
+            ScoreRecord.id == record_id, ScoreRecord.status == Status.PENDING
+        )
+    )
+    session.commit()
+    if due is None:
+        return None
+    return max(0.0, (due - _naive_utc(now)).total_seconds())
 
 
 def retry_course(session: Session, context_pk: int, now: datetime) -> list[int]:

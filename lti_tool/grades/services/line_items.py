@@ -31,6 +31,14 @@ from lti_tool.lti.models import Platform
 from lti_tool.lti.state_store import StateStore
 
 
+class ColumnBeingCreatedError(AgsCallError):
+    """Another worker is creating this module's column right now: not a failure, a short wait.
+
+    On a PD day a course's first scores for a module arrive together; one worker creates the
+    column and the others try again seconds later, without spending an attempt.
+    """
+
+
 @dataclass(frozen=True)
 class ClaimedScore:
     """What one delivery needs, copied out of the record it claimed."""
@@ -160,6 +168,25 @@ def finish(
     session.commit()
 
 
+def postpone(session: Session, claimed: ClaimedScore, until: datetime) -> None:
+    """Let go of a record without counting the attempt; it is due again at `until`."""
+    result = session.execute(
+        update(ScoreRecord)
+        .where(ScoreRecord.id == claimed.record_id, ScoreRecord.revision == claimed.revision)
+        .values(
+            claimed_until=None,
+            queued_at=None,
+            next_attempt_at=until,
+            attempts=ScoreRecord.attempts - 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if rowcount(result) != 1:  # recorded again meanwhile: the newer revision is due already
+        release(session, claimed)
+        return
+    session.commit()
+
+
 def release(session: Session, claimed: ClaimedScore) -> None:
     """Let go of a record without an outcome (an unexpected error): it is tried again when due."""
     session.execute(
@@ -197,7 +224,9 @@ def _find_or_create(
     if not domain.has_scope(claimed.scopes, domain.LINEITEM_SCOPE_SUFFIX):
         raise AgsCallError(None, "no line item, and no scope to create one")
     if not _claim_creation(session, claimed, now):
-        raise AgsCallError(None, "the module's column is being created; trying again shortly")
+        raise ColumnBeingCreatedError(
+            None, "the module's column is being created; trying again shortly"
+        )
     try:
         created = client.create_line_item(
             claimed.lineitems_url,

@@ -198,3 +198,60 @@ def test_a_facilitators_review_queues_the_fully_graded_score(
         "PendingManual",
         "FullyGraded",
     ]
+
+
+def test_jobs_status_shows_what_waits_and_who_holds_the_schedule(
+    app: Flask, fake_platform: FakePlatform
+) -> None:
+    from lti_tool.grades.jobs import sweep_grades
+
+    complete_module(app, fake_platform)
+    sweep_grades.call_local()
+    result = app.test_cli_runner().invoke(args=["jobs", "status"])
+    assert result.exit_code == 0, result.output
+    assert "sqlite queue: 1 waiting, 0 scheduled" in result.output
+    assert "lti_tool.grades.jobs.sweep_grades" in result.output
+
+
+def test_a_score_whose_column_another_worker_is_creating_waits_seconds_uncounted(
+    app: Flask, fake_platform: FakePlatform
+) -> None:
+    from datetime import datetime, timedelta
+
+    from lti_tool.db import utcnow
+    from lti_tool.extensions import db
+    from lti_tool.grades.models import ModuleLineItem, ScoreRecord
+    from tests.integration.jobs.helpers import COMPLETED
+
+    complete_module(app, fake_platform)
+    [row] = score_rows(app)
+    with app.app_context():  # another worker holds the claim to create this module's column
+        db.session.add(
+            ModuleLineItem(
+                platform_id=row.platform_id,
+                context_id=row.context_id,
+                module_slug=COMPLETED,
+                creating_until=utcnow() + timedelta(minutes=1),
+            )
+        )
+        db.session.commit()
+        db.session.remove()
+
+    run_queued()
+    [row] = score_rows(app)
+    assert (row.status, row.attempts, row.last_error) == ("pending", 0, None)  # not a failure
+    assert row.next_attempt_at - utcnow() <= timedelta(seconds=3)
+    assert queue.scheduled_count() == 1  # its retry, in seconds: no waiting for the sweep
+
+    with app.app_context():  # three seconds later: the other worker is done (or died)
+        db.session.query(ModuleLineItem).update({"creating_until": None})
+        db.session.query(ScoreRecord).update({"next_attempt_at": utcnow()})
+        db.session.commit()
+        db.session.remove()
+    scheduled = queue.read_schedule(datetime(2100, 1, 1))
+    assert [task.args for task in scheduled] == [(row.id,)]
+    for task in scheduled:
+        queue.execute(task, timestamp=task.eta)  # its time has come
+    [row] = score_rows(app)
+    assert (row.status, row.attempts) == ("delivered", 1)
+    assert len(fake_platform.state.scores) == 1
