@@ -119,29 +119,41 @@ def absorb(stack: Stack, keys: list[str]) -> tuple[float, list[float]]:
 
 @contextmanager
 def workers(stack: Stack, workdir: Path, count: int) -> Iterator[None]:
-    env_settings = queue_settings(workdir)
-    env = {**server_environment(stack.database_url, stack.redis_url, "WARNING"), **env_settings}
-    processes = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "flask",
-                "--app",
-                "lti_tool",
-                "jobs",
-                "worker",
-                "--threads",
-                "4",
-            ],
-            cwd=paths.PROJECT_ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=(workdir / f"worker-{n}.log").open("ab"),
-        )
-        for n in range(count)
-    ]
+    """`count` workers (`flask jobs worker --threads 4`), started and ready: each has said so."""
+    env = {
+        **server_environment(stack.database_url, stack.redis_url, "WARNING"),
+        **queue_settings(workdir),
+    }
+    logs = [workdir / f"worker-{count}-{n}.log" for n in range(count)]
+    processes = []
+    for log in logs:
+        with log.open("wb") as output:
+            processes.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "flask",
+                        "--app",
+                        "lti_tool",
+                        "jobs",
+                        "worker",
+                        "--threads",
+                        "4",
+                    ],
+                    cwd=paths.PROJECT_ROOT,
+                    env=env,
+                    stdout=output,
+                    stderr=subprocess.STDOUT,
+                )
+            )
     try:
+        deadline = time.perf_counter() + 60
+        while not all("worker:" in log.read_text() for log in logs):
+            if time.perf_counter() > deadline:
+                raise RuntimeError("a worker did not start: " + logs[0].read_text()[-2000:])
+            time.sleep(0.05)
+        time.sleep(1.0)  # its threads and its schedule's first look (the sweep) are under way
         yield
     finally:
         for process in processes:
@@ -215,8 +227,8 @@ def drain(
 ) -> float:
     """Jobs per second `count` workers deliver, the LMS taking `seconds` per AGS call."""
     lms.seconds = seconds
-    total = send_again(stack, workdir, engine)
     with workers(stack, workdir, count):
+        total = send_again(stack, workdir, engine)
         started = time.perf_counter()
         while delivered_count(engine) < total:
             if time.perf_counter() - started > DRAIN_DEADLINE_SECONDS:
@@ -259,6 +271,7 @@ def run(
                 figures[f"{mode}_completions"] = len(chosen)
                 if mode == "after":
                     engine = create_engine(stack.database_url)
+                    drain(stack, workdir, engine, 2, lms, 0.0)  # warm-up: the columns, the token
                     for seconds in (lms_seconds, 0.0):
                         for count in (1, 2):
                             figures[f"jobs_per_second_{count}_workers_lms_{seconds:g}s"] = drain(
