@@ -186,3 +186,25 @@ def test_a_delivery_job_never_raises_and_respects_the_wait(app, fake_platform):
         db.session.remove()
     [row] = records(app)
     assert (row.status, row.attempts) == ("pending", 1)
+
+
+def test_an_lms_asking_to_wait_with_retry_after_is_left_alone_that_long(app, fake_platform):
+    from datetime import timedelta
+
+    inner = fake_platform.platform_app.wsgi_app
+
+    def busy(environ, start_response):
+        if environ.get("PATH_INFO", "").endswith("/token"):
+            start_response("429 Too Many Requests", [("Retry-After", "900")])
+            return [b'{"error": "slow_down"}']
+        return inner(environ, start_response)
+
+    fake_platform.platform_app.wsgi_app = busy
+    learner = Launched(app, fake_platform, "jean-francois")
+    record(app, learner)
+    before = utcnow()
+    deliver(app, before)
+    [row] = records(app)
+    assert (row.status, row.attempts) == ("pending", 1)
+    assert "HTTP 429" in row.last_error
+    assert row.next_attempt_at >= before + timedelta(seconds=900)  # not the 1-minute backoff

@@ -111,6 +111,26 @@ def test_after_failure_schedules_or_gives_up():
     assert domain.after_failure(domain.MAX_ATTEMPTS, 503, NOW) == (Status.FAILED, None)
 
 
+def test_an_lms_that_says_how_long_to_wait_is_waited_for_never_less_than_the_backoff():
+    assert domain.after_failure(1, 429, NOW, retry_after=600) == (
+        Status.PENDING,
+        NOW + timedelta(minutes=10),
+    )
+    assert domain.after_failure(1, 503, NOW, retry_after=5) == (  # shorter: the backoff wins
+        Status.PENDING,
+        NOW + timedelta(minutes=1),
+    )
+    capped = domain.after_failure(1, 503, NOW, retry_after=10**8)  # a year: capped at a day
+    assert capped == (Status.PENDING, NOW + timedelta(days=1))
+
+
+def test_the_board_can_set_its_own_backoff_and_attempts():
+    policy = domain.DeliveryPolicy(backoff_seconds=(2, 4), max_attempts=3)
+    delays = [domain.after_failure(n, 503, NOW, policy)[1] for n in (1, 2)]
+    assert delays == [NOW + timedelta(seconds=2), NOW + timedelta(seconds=4)]
+    assert domain.after_failure(3, 503, NOW, policy) == (Status.FAILED, None)
+
+
 def test_short_error_is_one_bounded_line():
     text = domain.short_error(503, "score:\n  temporarily_unavailable " + "x" * 500)
     assert text.startswith("HTTP 503: score: temporarily_unavailable")
