@@ -80,6 +80,8 @@ class Lms:
     held: threading.Event = field(default_factory=threading.Event)
     slow_scores_seconds: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    down: bool = False  # every service call refused with 503, counted in `refused`
+    refused: list[tuple[float, str]] = field(default_factory=list)
 
     def score_calls(self) -> list[float]:
         with self.lock:
@@ -134,6 +136,10 @@ def lms(app: Flask, fake_platform: FakePlatform) -> Lms:
         is_score = path.endswith("/scores") and environ["REQUEST_METHOD"] == "POST"
         with seen.lock:
             seen.calls.append((time.monotonic(), path))
+            if seen.down:  # decided under the lock, so the test can end the outage exactly
+                seen.refused.append((time.monotonic(), path))
+                start_response("503 Service Unavailable", [("Content-Type", "application/json")])
+                return [b'{"error": "temporarily_unavailable"}']
         held_open = _tool_transactions_open(url)
         if held_open:
             seen.open_transactions.append(f"{path}: {held_open}")
@@ -295,22 +301,29 @@ def test_an_lms_down_for_a_long_stretch_gets_its_scores_once_back_without_a_stor
     app: Flask, fake_platform: FakePlatform, lms: Lms, tmp_path: Path
 ) -> None:
     log = tmp_path / "worker.log"
-    fake_platform.state.set_unavailable(503)
+    lms.down = True
     record_ids = record_scores(app, fake_platform, ["scaling-questions", "creating-a-third-point"])
     with worker(app, log, threads=4):
         # With waits of 2, 4, 8 s each score is tried at 0, 2 and 6 s while the LMS is down.
         wait_for("three attempts at each score, all finished", lambda: _tried(app, 3), log)
-        during = len(lms.calls)
-        fake_platform.state.set_unavailable(None)
+        with lms.lock:
+            lms.down = False
+            refused = list(lms.refused)
+            back_at = time.monotonic()
         wait_for("every score delivered", lambda: delivered(app), log)
-    assert during == 3 * len(record_ids)  # one token request per attempt: no retry storm
+    rows = score_rows(app)
+    assert len(rows) == len(record_ids)
+    # Each failed attempt was one refused token request, and nothing else knocked.
+    assert sum(row.attempts - 1 for row in rows) == len(refused)
+    # No storm: no score was tried more often than its waits (2, 4, 8 s) allow in the outage.
+    outage = back_at - refused[0][0]
+    allowed = 1 + sum(1 for elapsed in (2, 6, 14) if elapsed <= outage)
+    assert all(3 <= row.attempts - 1 <= allowed for row in rows)
     # Each score's third attempt came at least 2 + 4 s after its first: the waits were kept.
-    times = [moment for moment, _ in lms.calls[:during]]
-    assert times[-1] - times[0] >= 6
-    assert {row.attempts for row in score_rows(app)} == {4}
+    assert refused[-1][0] - refused[0][0] >= 6
     assert Counter(score.user_id for score in fake_platform.state.scores) == Counter(
-        row.user_sub for row in score_rows(app)
-    )
+        row.user_sub for row in rows
+    )  # once each, after the LMS came back
     assert lms.open_transactions == []
 
 
