@@ -39,7 +39,8 @@ def fits(page, what: str) -> None:
     page.wait_for_load_state("load")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], (
-        f"{what}: {width} px wide at {PHONE['width']} px", page.evaluate(WIDE, PHONE["width"])
+        f"{what}: {width} px wide at {PHONE['width']} px",
+        page.evaluate(WIDE, PHONE["width"]),
     )
     assert_no_violations(page)
 
@@ -71,14 +72,17 @@ def test_every_web_page_fits_a_phone_and_passes_axe(served_tool, browser) -> Non
     fits(learner, "the quick form with errors")
 
     # A save: the confirmation is in view and has the focus.
-    learner.get_by_label("Who or what is this support?").fill("Équipe de 2e année, école Saint-Laurent")
+    learner.get_by_label("Who or what is this support?").fill(
+        "Équipe de 2e année, école Saint-Laurent"
+    )
     learner.get_by_label("Their role").select_option("classroom_teacher_elementary")
     learner.get_by_role("button", name="Add this strand").click()
     assert "is in your web." in focused_text(learner)
     confirmation = learner.get_by_role("status").first
     assert confirmation.is_visible()
     box = confirmation.bounding_box()
-    assert box is not None and 0 <= box["y"] < PHONE["height"]
+    assert box is not None
+    assert 0 <= box["y"] < PHONE["height"]
     for label, role in (
         ("IT help desk at the board office", "business_support_staff"),
         ("Our vice-principal", "principal_vice_principal"),
@@ -94,7 +98,9 @@ def test_every_web_page_fits_a_phone_and_passes_axe(served_tool, browser) -> Non
         link = learner.get_by_role("link", name=re.compile(f"^{action} IT help desk")).first
         link.scroll_into_view_if_needed()
         box = link.bounding_box()
-        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+        assert box is not None
+        assert box["x"] >= 0
+        assert box["x"] + box["width"] <= PHONE["width"]
     if SHOTS:
         learner.screenshot(path=os.path.join(SHOTS, "web-360.png"), full_page=True)
 
