@@ -134,14 +134,20 @@ def test_keyboard_launch_and_accessible_pages(served_tool, browser):
     tool_page.get_by_role("button", name="Add this strand").click()
     assert tool_page.get_by_role("alert").is_visible()  # the error summary
     assert_no_violations(tool_page)
+    # Quick add: a label and a role; the details come after.
     tool_page.get_by_label("Who or what is this support?").fill("Équipe de 2e année")
-    tool_page.get_by_label("A group or team").check()
     tool_page.get_by_label("Their role").select_option("classroom_teacher_elementary")
+    tool_page.get_by_role("button", name="Add this strand").click()
+    assert tool_page.get_by_role("row", name="Équipe de 2e année").count() == 1
+    assert_no_violations(tool_page)
+    tool_page.get_by_role("link", name="Add details").first.click()
+    tool_page.get_by_label("A group or team").check()
     tool_page.get_by_label("In my building").check()
     tool_page.get_by_label("Which model of mentorship is this?").select_option("team_inquiry")
     tool_page.get_by_label("Helps me do the core of my job better").check()
     tool_page.get_by_label("How often are you in touch?").select_option("weekly_plus")
-    tool_page.get_by_role("button", name="Add this strand").click()
+    assert_no_violations(tool_page)
+    tool_page.get_by_role("button", name="Save this strand").click()
     assert tool_page.get_by_role("row", name="Équipe de 2e année").count() == 1
     assert tool_page.locator("svg.mentoring-web").count() == 1
     assert_no_violations(tool_page)

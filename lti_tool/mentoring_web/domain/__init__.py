@@ -2,7 +2,7 @@
 
 - vocabulary, facts: the words of the web (roles, strand kinds, how often) and its plain dataclasses
 - validation: strand and centre-card form values → facts or field errors; name warnings
-- score: active and distinct strands, the Web Strength score, bands, the checklist
+- score: which strands count and why not, the Web Strength score, bands, the checklist
 - gaps: gap prompts, worded as invitations, each linked to a mini-module
 - growth: snapshots and what changed between two of them
 - cohort, cohort_change, cohort_publish: anonymous cohort figures with small-cell suppression,

@@ -9,6 +9,7 @@ new rows, and an id means nothing outside this tool.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -21,7 +22,13 @@ from lti_tool.mentoring_web.domain.facts import (
     WebScore,
 )
 from lti_tool.mentoring_web.domain.growth import snapshot_of
-from lti_tool.mentoring_web.domain.validation import validate_centre_card, validate_strand
+from lti_tool.mentoring_web.domain.validation import (
+    is_flagged_label,
+    looks_like_a_personal_name,
+    validate_centre_card,
+    validate_strand,
+)
+from lti_tool.mentoring_web.domain.vocabulary import STUDENTS_ROLE
 
 FORMAT = "mentoring-web"
 VERSION = 1
@@ -63,10 +70,10 @@ def strand_to_json(strand: StrandFacts) -> dict[str, Any]:
         "kind": strand.kind.value,
         "board_role": strand.board_role,
         "role_family": strand.role_family.value,  # derived; written for readers, ignored on read
-        "location": strand.location.value,
-        "model": strand.model.value,
+        "location": strand.location.value if strand.location else None,
+        "model": strand.model.value if strand.model else None,
         "supports": sorted(support.value for support in strand.supports),
-        "frequency": strand.frequency.value,
+        "frequency": strand.frequency.value if strand.frequency else None,
         "status": strand.status.value,
         "direction": strand.direction.value,
         "strength": strand.strength,
@@ -154,3 +161,31 @@ def _with_aliases(raw: Mapping[str, Any]) -> dict[str, Any]:
     if "direction" not in values and values.get("reciprocal") is True:
         values["direction"] = Direction.MUTUAL.value
     return values
+
+
+def printable_web(web: WebFacts, placeholder: str) -> WebFacts:
+    """The web as it may leave the screen (printed summary, SVG, PNG, JSON): a student strand
+    whose label looks like a name shows `placeholder` instead ("a flagged label never prints")."""
+    return replace(
+        web,
+        strands=tuple(
+            replace(strand, label=placeholder) if is_flagged_label(strand) else strand
+            for strand in web.strands
+        ),
+    )
+
+
+def printable_json(data: Any, placeholder: str) -> Any:
+    """`printable_web` for a stored `web_to_json` (a snapshot in the data export)."""
+    if not isinstance(data, Mapping) or not isinstance(data.get("strands"), list):
+        return data
+    strands = []
+    for raw in data["strands"]:
+        if (
+            isinstance(raw, Mapping)
+            and raw.get("board_role") == STUDENTS_ROLE
+            and looks_like_a_personal_name(str(raw.get("label") or ""))
+        ):
+            raw = {**raw, "label": placeholder}
+        strands.append(raw)
+    return {**data, "strands": strands}

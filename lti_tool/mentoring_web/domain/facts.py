@@ -38,10 +38,11 @@ class StrandFacts:
     label: str
     kind: StrandKind
     board_role: str
-    location: Location
-    model: Model
+    # A strand needs only a label and a role (quick add): None is "not said yet", never a guess.
+    location: Location | None
+    model: Model | None
     supports: frozenset[Support]
-    frequency: Frequency
+    frequency: Frequency | None
     status: Status
     direction: Direction = Direction.SUPPORTS_ME
     strength: int | None = None  # 1-10, the scaling-questions scale

@@ -5,6 +5,12 @@ message asks a question or offers an idea; none names a deficit. Prompts are ord
 they are likely to help, following the evidence of the induction research: the number of supports
 (NTIP 5-7), then well-being and observation with a debrief (the design most linked to growth),
 then reach across roles, models and sites, then mutuality and reflection on strength.
+
+Prompts about what the web holds ("all your strands are in your building", "no one gives you
+well-being support") are read from every active strand of mine, counted or not, and only claim
+what the learner said: a strand whose location or model is not given yet never makes "all your
+strands…" true. Strands that are active but do not count yet (see `score.standings`) get their
+own prompt, so the advice and the score never disagree about them.
 """
 
 from __future__ import annotations
@@ -14,10 +20,14 @@ from datetime import date
 
 from lti_tool.mentoring_web.domain.facts import WebFacts
 from lti_tool.mentoring_web.domain.score import (
+    CHECKLIST_STRANDS,
     STRONG_TIE,
+    Standing,
     active_supports,
     distinct_strands,
     is_active,
+    standings,
+    supports_me,
 )
 from lti_tool.mentoring_web.domain.vocabulary import N_, Formality, Location, Status, Support
 
@@ -40,6 +50,13 @@ PROMPTS: dict[str, tuple[str, str]] = {
             "Who comes to mind first?"
         ),
         "creating-a-mentoring-web",
+    ),
+    "not_counted": (
+        N_(
+            "Some of your active strands do not count yet. Each one in the list of strands "
+            "says what to add."
+        ),
+        "building-a-mentoring-web",
     ),
     "few_strands": (
         N_(
@@ -126,20 +143,26 @@ def _applying(web: WebFacts, today: date) -> set[str]:
     if not web.strands:
         return {"start_web"}
     mine = active_supports(web.strands, today)
-    supports = {support for s in mine for support in s.supports}
-    families = {s.role_family for s in mine}
+    # What the learner told about the supports they have now, counted yet or not.
+    present = [s for s in web.strands if s.status is Status.ACTIVE and supports_me(s)]
+    supports = {support for s in present for support in s.supports}
+    families = {s.role_family for s in present}
     codes = set()
-    if len(distinct_strands(mine)) < 5:
+    waiting = (Standing.NO_FREQUENCY, Standing.NO_LAST_CONTACT, Standing.CONTACT_TOO_OLD)
+    if any(standing in waiting for standing in standings(web.strands, today)):
+        codes.add("not_counted")
+    if len(distinct_strands(mine)) < CHECKLIST_STRANDS:
         codes.add("few_strands")
-    if Support.WELLBEING not in supports:
+    if present and Support.WELLBEING not in supports:
         codes.add("no_wellbeing")
-    if Support.FEEDBACK_REFLECTION not in supports:
+    if present and Support.FEEDBACK_REFLECTION not in supports:
         codes.add("no_feedback")
     if len(families) == 1:
         codes.add("one_role_family")
-    if len({s.model for s in mine}) == 1:
+    models = {s.model for s in present}
+    if len(models) == 1 and None not in models:
         codes.add("one_model")
-    if mine and all(s.location is Location.SAME_SITE for s in mine):
+    if present and all(s.location is Location.SAME_SITE for s in present):
         codes.add("same_site_only")
     if not any(s.is_reciprocal and is_active(s, today) for s in web.strands):
         codes.add("no_reciprocal")

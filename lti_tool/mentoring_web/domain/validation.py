@@ -17,7 +17,10 @@ from typing import Any, TypeVar
 from lti_tool.mentoring_web.domain.facts import CentreCard, Direction, StrandFacts
 from lti_tool.mentoring_web.domain.vocabulary import (
     BOARD_ROLE_LABELS,
+    KIND_LABELS,
+    MODEL_LABELS,
     N_,
+    ROLE_FAMILY_LABELS,
     STUDENTS_ROLE,
     Formality,
     Frequency,
@@ -39,10 +42,8 @@ MAX_STRENGTHS, MAX_GOALS, MAX_QUIET_VICTORIES = 3, 3, 20
 LABEL_REQUIRED = N_("Name this support: initials or a short description are fine.")
 LABEL_TOO_LONG = N_("Keep it to 60 characters or fewer.")
 CHOOSE_ONE = N_("Choose one of the options.")
-SUPPORTS_REQUIRED = N_("Choose at least one kind of support.")
 STRENGTH_RANGE = N_("Use a whole number from 1 to 10, or leave it blank.")
 TOO_LONG = N_("Keep it to 200 characters or fewer.")
-I_OFFER_REQUIRED = N_("Say briefly what you offer them.")
 BAD_DATE = N_("Enter a date as YYYY-MM-DD.")
 CONTACT_IN_FUTURE = N_("The last contact cannot be in the future.")
 STUDENTS_ARE_A_GROUP = N_(
@@ -66,9 +67,47 @@ GROUP_WORDS = frozenset(
     year année annee my mon ma mes our notre nos the of family families famille familles parents
     buddies circle cercle committee comité comite choir band""".split()  # noqa: SIM905
 )
+# Programs, subjects, levels and school words a student group is often named by ("French
+# Immersion", "Drama Club", "Senior Kindergarten"): a capitalised one is not a name.
+PROGRAM_WORDS = frozenset(
+    """french english français francais anglais immersion core extended fsl esl eld ell math maths
+    mathematics mathématiques science sciences drama art arts music musique theatre théâtre dance
+    danse gym phys ed health santé history histoire geography géographie social studies
+    robotics robotique coding code tech technology technologie computer informatique library
+    bibliothèque reading lecture writing écriture literacy numeracy leadership student-led
+    primary primaire junior intermediate intermédiaire senior jk sk full-day day morning afternoon
+    lunch recess récréation after-school parascolaire breakfast newcomer newcomers nouveaux
+    arrivants special education éducation spéciale resource ressource co-op coop shsm ib ap
+    advanced placement gifted douance yearbook eco green chess debate débat peer peers pairs
+    mentors tutors tutorat tutoring reading-buddies split combined mixte combined multi-grade
+    level niveau cycle division stream volet program programme course cours semester semestre
+    term trimestre first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth
+    premier première deuxième troisième quatrième cinquième sixième septième huitième
+    grade-level all whole entire toutes tous mes these those ces current past new nouvelle
+    nouveau morning-group table tables pod pods house houses""".split()  # noqa: SIM905
+)
 # Connectors and name particles: neither a name nor a group word ("Emma and Liam", "Marie de Souza").
-NEUTRAL_WORDS = frozenset("and et de du des la le les van von da di del".split())  # noqa: SIM905
+NEUTRAL_WORDS = frozenset(
+    """and et de du des la le les van von da di del a an in at for with from to on par pour
+    avec en au aux""".split()  # noqa: SIM905
+)
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+def _words_of(labels: object) -> frozenset[str]:
+    texts = labels.values() if isinstance(labels, dict) else ()
+    return frozenset(w.casefold() for text in texts for w in _WORD.findall(str(text)))
+
+
+# The tool's own role, family, kind and model words ("Students", "Educational Assistant",
+# "Community", "Network"…) describe a role or group too.
+VOCABULARY_WORDS = (
+    _words_of(BOARD_ROLE_LABELS)
+    | _words_of(ROLE_FAMILY_LABELS)
+    | _words_of(KIND_LABELS)
+    | _words_of(MODEL_LABELS)
+)
+KNOWN_WORDS = GROUP_WORDS | PROGRAM_WORDS | VOCABULARY_WORDS
 
 
 def validate_strand(
@@ -76,7 +115,14 @@ def validate_strand(
 ) -> tuple[StrandFacts | None, Errors]:
     """Parse one strand, or say what to fix, field by field.
 
+    Only a label and a role are required (quick add): everything else is a detail the learner
+    may add later, and a choice left blank is None ("not said yet"), never a guess. What each
+    missing detail costs is said by `score.standings` and `score.missing_details`.
+
     Decisions where the brief is silent:
+    - `kind` defaults to a group for students (always a group, §3.6) and to one person otherwise;
+      `status` defaults to active.
+    - `i_offer` is not required for a reciprocal strand: it is offered as a detail to add.
     - `strength` is optional even for active strands: the scale is a reflection aid (Scaling
       Questions lets people use words instead of numbers), a missing rating only forgoes the Q
       point, and forcing a number would invite made-up ones.
@@ -90,14 +136,15 @@ def validate_strand(
         _add(errors, "label", LABEL_REQUIRED)
     elif len(label) > LABEL_MAX:
         _add(errors, "label", LABEL_TOO_LONG)
-    kind = _choice(values, "kind", StrandKind, errors)
     board_role = _text(_one(values, "board_role"))
     if board_role not in BOARD_ROLE_LABELS:
         _add(errors, "board_role", CHOOSE_ONE)
-    location = _choice(values, "location", Location, errors)
-    model = _choice(values, "model", Model, errors)
-    frequency = _choice(values, "frequency", Frequency, errors)
-    status = _choice(values, "status", Status, errors)
+    default_kind = StrandKind.GROUP if board_role == STUDENTS_ROLE else StrandKind.INDIVIDUAL
+    kind = _choice(values, "kind", StrandKind, errors, default=default_kind)
+    location = _choice(values, "location", Location, errors, required=False)
+    model = _choice(values, "model", Model, errors, required=False)
+    frequency = _choice(values, "frequency", Frequency, errors, required=False)
+    status = _choice(values, "status", Status, errors, default=Status.ACTIVE)
     direction = _choice(values, "direction", Direction, errors, default=Direction.SUPPORTS_ME)
     stance = _choice(values, "stance", Stance, errors, required=False)
     formality = _choice(values, "formality", Formality, errors, required=False)
@@ -109,21 +156,13 @@ def validate_strand(
     next_check_in = _date(values, "next_check_in", errors)
     last_contact_on = _date(values, "last_contact_on", errors)
 
-    if direction in (Direction.MUTUAL, Direction.I_SUPPORT) and not i_offer:
-        _add(errors, "i_offer", I_OFFER_REQUIRED)
     if board_role == STUDENTS_ROLE and kind is not None and kind is not StrandKind.GROUP:
         _add(errors, "kind", STUDENTS_ARE_A_GROUP)
     if today is not None and last_contact_on is not None and last_contact_on > today:
         _add(errors, "last_contact_on", CONTACT_IN_FUTURE)
     if (
-        errors
-        or kind is None
-        or location is None
-        or model is None
-        or frequency is None
-        or status is None
-        or direction is None
-    ):  # a missing choice always left an error; the None checks are for the type checker
+        errors or kind is None or status is None or direction is None
+    ):  # these have defaults: None only after an error; the checks are for the type checker
         return None, errors
     return StrandFacts(
         label=label,
@@ -147,24 +186,39 @@ def validate_strand(
 
 
 def looks_like_a_personal_name(label: str) -> bool:
-    """A guess that a label names a person: two to four capitalised words, no digits, no group word.
+    """A guess that a label names a person: any capitalised word that is not a known word.
 
-    "Emma Tremblay" and "Jean-Luc, Aïcha" look like names; "my Gr. 3 class", "M.K." and "Drama
-    club" do not. A single word is not flagged (too many group nicknames are one capitalised
-    word). It only ever warns: a heuristic must never block a legitimate label.
+    Known words are group words ("class", "team", "mes élèves"), programs and subjects ("French
+    Immersion", "Drama"), the tool's own role and group vocabulary ("Students", "Community") and
+    connectors ("and", "de"). So "Emma", "Emma's group" and "Period 3 with Liam" are flagged, and
+    "Grade 3", "Students", "Class", "French Immersion", "M.K." and "EA Team" are not. Initials and
+    all-capital words are not names here. It only ever warns: a heuristic must never block a
+    legitimate label — but a flagged label never prints (`printable_label`).
     """
-    if any(ch.isdigit() for ch in label):
-        return False
-    words = [w for w in _WORD.findall(label) if w.casefold() not in NEUTRAL_WORDS]
-    if any(word.casefold() in GROUP_WORDS for word in words):
-        return False
-    names = [w for w in words if len(w) > 1 and w[0].isupper() and not w.isupper()]
-    return 2 <= len(names) <= 4 and len(names) == len(words)
+    for word in _WORD.findall(label):
+        if len(word) < 2 or not word[0].isupper() or word.isupper():
+            continue
+        folded = word.casefold()
+        bases = {folded, re.sub(r"['’]s$", "", folded), folded.removesuffix("s")}
+        if bases & (NEUTRAL_WORDS | KNOWN_WORDS):
+            continue
+        return True
+    return False
+
+
+def is_flagged_label(strand: StrandFacts) -> bool:
+    """A student strand whose label looks like a name: warned about, and never printed."""
+    return strand.board_role == STUDENTS_ROLE and looks_like_a_personal_name(strand.label)
+
+
+def printable_label(strand: StrandFacts, placeholder: str) -> str:
+    """The label for a printout or an export: `placeholder` instead of a flagged label."""
+    return placeholder if is_flagged_label(strand) else strand.label
 
 
 def strand_warnings(strand: StrandFacts) -> Errors:
     """Field → warnings that do not block saving (§3.6: warn when a student label looks like a name)."""
-    if strand.board_role == STUDENTS_ROLE and looks_like_a_personal_name(strand.label):
+    if is_flagged_label(strand):
         return {"label": [LOOKS_LIKE_A_NAME]}
     return {}
 
@@ -252,9 +306,7 @@ def _supports(values: Mapping[str, Any], errors: Errors) -> frozenset[Support]:
     items = [raw] if isinstance(raw, str) else list(raw or ())
     chosen = [text for text in (_text(item) for item in items) if text]
     known = {s.value for s in Support}
-    if not chosen:
-        _add(errors, "supports", SUPPORTS_REQUIRED)
-    elif any(text not in known for text in chosen):
+    if any(text not in known for text in chosen):
         _add(errors, "supports", CHOOSE_ONE)
     return frozenset(Support(text) for text in chosen if text in known)
 

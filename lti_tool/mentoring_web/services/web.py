@@ -83,10 +83,10 @@ def facts_of_strand(strand: Strand) -> StrandFacts:
         label=strand.label,
         kind=StrandKind(strand.kind),
         board_role=strand.board_role,
-        location=Location(strand.location),
-        model=Model(strand.model),
+        location=Location(strand.location) if strand.location else None,
+        model=Model(strand.model) if strand.model else None,
         supports=frozenset(Support(value) for value in strand.supports),
-        frequency=Frequency(strand.frequency),
+        frequency=Frequency(strand.frequency) if strand.frequency else None,
         status=Status(strand.status),
         direction=Direction(strand.direction),
         strength=strand.strength,
@@ -118,9 +118,15 @@ def web_facts(owner: WebOwner, display_name: str = "") -> WebFacts:
     )
 
 
+# Not said yet (a quick-added strand) is stored as "" in these NOT NULL columns, read back as None.
+UNSAID_AS_BLANK = frozenset({"location", "model", "frequency"})
+
+
 def _write_strand(strand: Strand, facts: StrandFacts) -> None:
     for name in STRAND_FIELDS:
         value = getattr(facts, name)
+        if value is None and name in UNSAID_AS_BLANK:
+            value = ""
         setattr(strand, name, value.value if hasattr(value, "value") else value)
     strand.supports = sorted(support.value for support in facts.supports)
 

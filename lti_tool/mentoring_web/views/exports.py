@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from lti_tool.db import utcnow
 from lti_tool.extensions import db
 from lti_tool.launches.binding import current_launch
-from lti_tool.mentoring_web.domain.export import web_to_json
+from lti_tool.mentoring_web.domain.export import printable_json, printable_web, web_to_json
 from lti_tool.mentoring_web.domain.facts import WebFacts
 from lti_tool.mentoring_web.domain.layout import layout_web
 from lti_tool.mentoring_web.domain.score import score as web_score
@@ -27,6 +27,16 @@ from lti_tool.mentoring_web.views.snapshots import my_web
 SVG_NAME, PNG_NAME, JSON_NAME = "mentoring-web.svg", "mentoring-web.png", "mentoring-web.json"
 
 
+def _printable_web() -> tuple[Any, WebFacts]:
+    """My web as it may leave the screen: a student label that looks like a name is replaced."""
+    owner, web = my_web()
+    return owner, printable_web(web, placeholder())
+
+
+def placeholder() -> str:
+    return _("A group of students")
+
+
 def _download(body: str | bytes, mimetype: str, filename: str) -> Response:
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -36,7 +46,7 @@ def _download(body: str | bytes, mimetype: str, filename: str) -> Response:
 
 @blueprint.get("/web/export.svg")
 def export_svg():
-    _owner, web = my_web()
+    _owner, web = _printable_web()
     response = _download(
         presenter.web_svg(web, standalone=True, id_prefix="mentoring-web"),
         "image/svg+xml",
@@ -49,7 +59,7 @@ def export_svg():
 
 @blueprint.get("/web/export.png")
 def export_png():
-    _owner, web = my_web()
+    _owner, web = _printable_web()
     png = render_png(
         layout_web(web), title=_picture_title(web), labels=presenter.picture_labels(), scale=2.0
     )
@@ -58,7 +68,7 @@ def export_png():
 
 @blueprint.get("/web/summary")
 def summary():
-    owner, web = my_web()
+    owner, web = _printable_web()
     score, prompts = presenter.score_and_prompts(web)
     return render_template(
         "mentoring_web/summary.html",
@@ -74,7 +84,7 @@ def summary():
 
 @blueprint.get("/web/export.json")
 def export_json():
-    owner, web = my_web()
+    owner, web = _printable_web()
     launch = current_launch()
     score = web_score(web, presenter.today())
     data: dict[str, Any] = {
@@ -88,7 +98,7 @@ def export_json():
                 "reason": snapshot.reason,
                 "total": snapshot.total,
                 "band": snapshot.band,
-                "web": snapshot.web,
+                "web": printable_json(snapshot.web, placeholder()),
             }
             for snapshot in snapshots.list_snapshots(db.session, owner)
         ],

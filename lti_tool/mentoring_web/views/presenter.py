@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from flask import current_app
+from flask import current_app, flash
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from markupsafe import Markup
@@ -22,6 +22,15 @@ from lti_tool.mentoring_web.domain.layout import layout_web
 from lti_tool.mentoring_web.domain.render_svg import render_svg, render_svg_inline
 from lti_tool.mentoring_web.domain.score import score
 from lti_tool.mentoring_web.domain.web_style import TEXTS
+
+CONFIRMATION = "mentoring_web"  # the flash category of this feature's save confirmations
+SHARING_CONFIRMATION = "mentoring_web_sharing"  # shown in the sharing section instead
+
+
+def confirm(text: str, details_for: int | None = None, category: str = CONFIRMATION) -> None:
+    """A save confirmation for the next page (mentoring_web/_confirmation.html), shown where the
+    page opens and focused on load; with `details_for`, it offers that strand's details form."""
+    flash({"text": str(text), "details_for": details_for}, category)
 
 
 def today() -> date:

@@ -45,7 +45,18 @@ def set_sharing():
             audience=audience,
         )
         db.session.commit()
+    presenter.confirm(_sharing_saved(audience, shared), category=presenter.SHARING_CONFIRMATION)
     return redirect(url_for("mentoring_web.my_web", _anchor="sharing-title"), code=303)
+
+
+def _sharing_saved(audience: str, shared: bool) -> str:
+    if audience == services.MENTORS:
+        if shared:
+            return _("Saved: your web is shared with your mentors.")
+        return _("Saved: your web is no longer shared with your mentors.")
+    if shared:
+        return _("Saved: your web is shared with this course's facilitators.")
+    return _("Saved: your web is no longer shared with this course's facilitators.")
 
 
 @blueprint.get("/web/shared")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -49,7 +49,9 @@ def take_snapshot():
     owner = services.own_web(db.session, launch)
     snapshots.take_snapshot(db.session, owner, snapshots.REQUESTED, presenter.today())
     db.session.commit()
-    flash(_("Snapshot taken. You can compare it with your web later to see how it grows."))
+    presenter.confirm(
+        _("Snapshot taken. You can compare it with your web later to see how it grows.")
+    )
     return redirect(url_for("mentoring_web.snapshots"), code=303)
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from lti_tool.extensions import db
 from lti_tool.launches.binding import current_launch
 from lti_tool.mentoring_web.domain.facts import CentreCard, Direction, WebFacts
+from lti_tool.mentoring_web.domain.score import strand_standings
 from lti_tool.mentoring_web.domain.validation import (
     LOOKS_LIKE_A_NAME,
     looks_like_a_personal_name,
@@ -16,12 +18,13 @@ from lti_tool.mentoring_web.domain.validation import (
     validate_centre_card,
     validate_strand,
 )
-from lti_tool.mentoring_web.domain.vocabulary import Status
+from lti_tool.mentoring_web.domain.vocabulary import STUDENTS_ROLE, Status
 from lti_tool.mentoring_web.forms import CentreCardForm, ConfirmForm, StrandForm
 from lti_tool.mentoring_web.services import web as services
 from lti_tool.mentoring_web.views import blueprint, presenter
 
 INVALID = 422  # the form is shown again with its errors
+confirm = presenter.confirm
 
 
 def _my_web() -> tuple[Any, WebFacts]:
@@ -42,6 +45,7 @@ def my_web():
         web=web,
         score=score,
         prompts=prompts,
+        lines=strand_standings(web.strands, presenter.today()),
         picture=presenter.web_svg(web),
         confirm=ConfirmForm(),
         mentor_names=services.my_mentor_names(db.session, current_launch()),
@@ -64,6 +68,7 @@ def centre_card():
         if card is not None:
             services.update_centre_card(db.session, services.own_web(db.session, launch), card)
             db.session.commit()
+            confirm(_("Your centre card is saved."))
             return redirect(url_for("mentoring_web.my_web"), code=303)
         _apply_errors(form, errors)
     status = INVALID if request.method == "POST" else 200
@@ -98,10 +103,15 @@ def edit_strand(strand_id: int):
         )
         form.stance.data = strand.stance or ""
         form.formality.data = strand.formality or ""
-    return _strand_form(form, strand_id=strand_id, label=strand.label)
+    web = services.web_facts(owner) if owner is not None else None
+    lines = strand_standings(web.strands, presenter.today()) if web else ()
+    line = next((line for line in lines if line.strand.id == strand_id), None)
+    return _strand_form(form, strand_id=strand_id, label=strand.label, line=line)
 
 
-def _strand_form(form: StrandForm, *, strand_id: int | None, label: str = ""):
+def _strand_form(form: StrandForm, *, strand_id: int | None, label: str = "", line: Any = None):
+    """Adding is quick (a label and a role: the page shows only those); the details form is the
+    whole strand. Both post to one set of rules, which requires only the label and the role."""
     warnings: dict[str, list[str]] = {}
     if form.validate_on_submit():
         facts, errors = validate_strand(_form_values(form), presenter.today())
@@ -113,13 +123,16 @@ def _strand_form(form: StrandForm, *, strand_id: int | None, label: str = ""):
         ):
             owner = services.own_web(db.session, current_launch())
             if strand_id is None:
-                services.add_strand(db.session, owner, facts)
+                strand = services.add_strand(db.session, owner, facts)
+                db.session.commit()
+                confirm(_("“%(label)s” is in your web.", label=facts.label), strand.id)
             else:
                 services.update_strand(db.session, owner, strand_id, facts)
-            db.session.commit()
+                db.session.commit()
+                confirm(_("“%(label)s” is saved.", label=facts.label))
             return redirect(url_for("mentoring_web.my_web"), code=303)
         _apply_errors(form, errors)
-    if form.label.data and form.board_role.data == "students":
+    if form.label.data and form.board_role.data == STUDENTS_ROLE:
         warnings = presenter.translated_errors(_students_warning(form.label.data))
     status = INVALID if request.method == "POST" and form.errors else 200
     return (
@@ -129,6 +142,7 @@ def _strand_form(form: StrandForm, *, strand_id: int | None, label: str = ""):
             strand_id=strand_id,
             label=label,
             warnings=warnings,
+            line=line,
         ),
         status,
     )
@@ -140,11 +154,18 @@ def _students_warning(label: str) -> dict[str, list[str]]:
     return {}
 
 
-@blueprint.post("/web/strands/<int:strand_id>/end")
+@blueprint.route("/web/strands/<int:strand_id>/end", methods=["GET", "POST"])
 def end_strand(strand_id: int):
-    services.end_strand(db.session, services.find_own_web(db.session, current_launch()), strand_id)
-    db.session.commit()
-    return redirect(url_for("mentoring_web.my_web"), code=303)
+    owner = services.find_own_web(db.session, current_launch())
+    strand = services.own_strand(owner, strand_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        label = strand.label
+        services.end_strand(db.session, owner, strand_id)
+        db.session.commit()
+        confirm(_("“%(label)s” has ended: it stays in your history.", label=label))
+        return redirect(url_for("mentoring_web.my_web"), code=303)
+    return render_template("mentoring_web/end_strand.html", strand=strand, form=form)
 
 
 @blueprint.route("/web/strands/<int:strand_id>/remove", methods=["GET", "POST"])
@@ -153,8 +174,10 @@ def remove_strand(strand_id: int):
     strand = services.own_strand(owner, strand_id)
     form = ConfirmForm()
     if form.validate_on_submit():
+        label = strand.label
         services.remove_strand(db.session, owner, strand_id)
         db.session.commit()
+        confirm(_("“%(label)s” is removed from your web.", label=label))
         return redirect(url_for("mentoring_web.my_web"), code=303)
     return render_template("mentoring_web/remove_strand.html", strand=strand, form=form)
 

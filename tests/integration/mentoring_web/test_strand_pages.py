@@ -132,7 +132,7 @@ def test_an_invalid_strand_is_shown_again_with_its_errors_and_nothing_is_saved(
     app, client, fake_platform
 ):
     base = launch(fake_platform, client)
-    values = strand_values(label="", supports=None, strength="11", model="")
+    values = strand_values(label="", supports=None, strength="11", model="", board_role="")
     response = post_form(client, base + "web/strands/new", values)
 
     assert response.status_code == 422
@@ -140,9 +140,11 @@ def test_an_invalid_strand_is_shown_again_with_its_errors_and_nothing_is_saved(
     text = page_text(response)
     assert 'class="error-summary" role="alert"' in body
     assert "Name this support: initials or a short description are fine." in text
-    assert "Choose at least one kind of support." in text
     assert "Use a whole number from 1 to 10, or leave it blank." in text
-    assert "Choose one of the options." in text
+    assert "Their role: Choose one of the options." in text
+    # Supports and model are details to add later, never a reason to refuse a strand.
+    assert "kind of support" not in text
+    assert "Which model of mentorship is this?: " not in text
     # Each error is tied to its field, and the summary links to it.
     assert 'aria-invalid="true"' in body
     assert 'href="#label"' in body
@@ -246,7 +248,8 @@ def test_an_invalid_centre_card_is_refused(client, fake_platform):
 def test_planned_and_i_support_strands_are_drawn_differently(client, fake_platform):
     base = launch(fake_platform, client)
     new_planned = client.get(base + "web/strands/new?planned=1").get_data(as_text=True)
-    assert re.search(r'value="planned"[^>]*checked|checked[^>]*value="planned"', new_planned)
+    # The quick form asks only for a label and a role; "planned" comes with it.
+    assert '<input type="hidden" name="status" value="planned">' in new_planned
     add_strand(
         client,
         base,

@@ -145,7 +145,7 @@ def test_a_copied_web_may_hold_dates_in_the_past_or_future():
         ({"centre": {"goals": ["a", "b", "c", "d"]}}, "centre.goals"),
         ({"strands": {"label": "x"}}, "strands"),
         ({"strands": ["x"]}, "strands.0"),
-        ({"strands": [{"label": "No kind"}]}, "strands.0.kind"),
+        ({"strands": [{"label": "No role"}]}, "strands.0.board_role"),
     ],
 )
 def test_unreadable_data_is_refused_with_where(data, where):

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from lti_tool.mentoring_web.domain.facts import CentreCard, Direction
+from lti_tool.mentoring_web.domain.score import MISSING_I_OFFER, missing_details
 from lti_tool.mentoring_web.domain.validation import (
-    I_OFFER_REQUIRED,
     LOOKS_LIKE_A_NAME,
     STUDENTS_ARE_A_GROUP,
     looks_like_a_personal_name,
@@ -129,7 +129,6 @@ def test_optional_fields_may_be_blank_and_direction_defaults_to_supports_me():
         ({"label": "   "}, "label"),
         ({"label": "x" * 61}, "label"),
         ({"kind": "crowd"}, "kind"),
-        ({"kind": ""}, "kind"),
         ({"board_role": "wizard"}, "board_role"),
         ({"location": "moon"}, "location"),
         ({"model": "telepathy"}, "model"),
@@ -138,7 +137,6 @@ def test_optional_fields_may_be_blank_and_direction_defaults_to_supports_me():
         ({"direction": "sideways"}, "direction"),
         ({"stance": "boss"}, "stance"),
         ({"formality": "forced"}, "formality"),
-        ({"supports": []}, "supports"),
         ({"supports": ["wellbeing_emotional", "snacks"]}, "supports"),
         ({"strength": "0"}, "strength"),
         ({"strength": "11"}, "strength"),
@@ -162,24 +160,47 @@ def test_a_label_of_exactly_60_characters_is_fine():
     assert validate_strand(form(label="x" * 60), TODAY)[1] == {}
 
 
-def test_every_problem_is_reported_at_once():
+def test_only_a_label_and_a_role_are_required():
     _facts, errors = validate_strand({}, TODAY)
-    assert {
-        "label",
-        "kind",
-        "board_role",
-        "location",
-        "model",
-        "supports",
-        "frequency",
-        "status",
-    } <= set(errors)
+    assert set(errors) == {"label", "board_role"}
+
+
+def test_a_quick_strand_is_a_label_and_a_role_and_nothing_is_guessed():
+    facts, errors = validate_strand({"label": "IT help desk", "board_role": "other"}, TODAY)
+    assert errors == {}
+    assert facts is not None
+    assert (facts.kind, facts.status, facts.direction) == (
+        StrandKind.INDIVIDUAL,
+        Status.ACTIVE,
+        Direction.SUPPORTS_ME,
+    )
+    assert (facts.location, facts.model, facts.frequency, facts.supports) == (
+        None,
+        None,
+        None,
+        frozenset(),
+    )
+
+
+def test_a_quick_student_strand_is_a_group():
+    facts, _errors = validate_strand({"label": "My Gr. 3 class", "board_role": "students"}, TODAY)
+    assert facts is not None
+    assert facts.kind is StrandKind.GROUP
+
+
+def test_every_problem_is_reported_at_once():
+    _facts, errors = validate_strand(
+        {"label": "", "board_role": "wizard", "model": "telepathy", "strength": "11"}, TODAY
+    )
+    assert set(errors) == {"label", "board_role", "model", "strength"}
 
 
 @pytest.mark.parametrize("direction", ["mutual", "i_support"])
-def test_reciprocal_strands_say_what_i_offer(direction):
-    _facts, errors = validate_strand(form(direction=direction, i_offer=" "), TODAY)
-    assert errors == {"i_offer": [I_OFFER_REQUIRED]}
+def test_what_i_offer_is_a_detail_to_add_not_a_requirement(direction):
+    facts, errors = validate_strand(form(direction=direction, i_offer=" "), TODAY)
+    assert errors == {}
+    assert facts is not None
+    assert missing_details(facts) == (MISSING_I_OFFER,)
     facts, errors = validate_strand(form(direction=direction, i_offer="Tech help"), TODAY)
     assert errors == {}
     assert facts is not None
@@ -225,6 +246,10 @@ def test_without_today_the_rules_relative_to_today_are_skipped():
         "Emma and Liam Chen",
         "Marie de Souza",
         "Noah, Olivia",
+        "Emma",
+        "Emma's group",
+        "Period 3 with Liam",
+        "Grade 3 — Zoé",
     ],
 )
 def test_labels_that_look_like_names(label):
@@ -242,9 +267,19 @@ def test_labels_that_look_like_names(label):
         "Student Council",
         "M.K.",
         "MK",
-        "Emma",
         "the robotics team",
         "EA Team",
+        "Grade 3",
+        "Students",
+        "Class",
+        "French Immersion",
+        "Core French, Grade 7",
+        "My Homeroom",
+        "Senior Kindergarten",
+        "Lunch club",
+        "Mes élèves de 6e année",
+        "Immersion française",
+        "Community Partners",
         "",
     ],
 )
