@@ -21,7 +21,6 @@ from tests.integration.learning_modules.test_review import (
     version_ids,
 )
 from tests.integration.mentoring_web.my_web_pages import COURSE_B, csrf_token, launch
-from tests.lti_helpers import page_text
 
 STRENGTH = "You named the scale's zero point clearly"
 
