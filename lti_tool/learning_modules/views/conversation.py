@@ -21,13 +21,23 @@ from lti_tool.learning_modules.services import conversation
 from lti_tool.learning_modules.views import blueprint
 
 
+# The id of the message each outcome shows: the page opens on it (a focusable #fragment target
+# receives focus; any other would take the focus away from it).
+MESSAGES = {
+    "replied": "reply-confirmation",
+    "read": "read-confirmation",
+    "reply_error": "error-summary",
+}
+
+
 def _back(slug: str, feedback: Feedback, **flag: str):
+    anchor = MESSAGES[next(iter(flag))]
     if current_launch().is_facilitator:
         url = url_for(
             "learning_modules.review_version",
             slug=slug,
             version_id=feedback.reflection_version_id,
-            _anchor="conversation",
+            _anchor=anchor,
             **flag,
         )
     else:
@@ -35,7 +45,7 @@ def _back(slug: str, feedback: Feedback, **flag: str):
             "learning_modules.module",
             slug=slug,
             section=REFLECTION_STEP,
-            _anchor="conversations-title",
+            _anchor=anchor,
             **flag,
         )
     return redirect(url, code=303)

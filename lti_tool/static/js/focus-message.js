@@ -6,8 +6,7 @@
   function focusMessage() {
     var target = document.querySelector("[data-focus-on-load]");
     if (!target) { return; }
-    target.focus({ preventScroll: false });
-    if (target.scrollIntoView) { target.scrollIntoView({ block: "center" }); }
+    target.focus();  // scrolls it into view if the page's #fragment has not already
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", focusMessage);
