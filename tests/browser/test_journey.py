@@ -55,9 +55,13 @@ def _fits(page, width: int = 360) -> None:
 
 def _focused_id(page) -> str:
     try:
-        page.wait_for_function("() => document.activeElement && document.activeElement.id", timeout=5000)
+        page.wait_for_function(
+            "() => document.activeElement && document.activeElement.id", timeout=5000
+        )
     except Exception:  # say what has the focus instead
-        return page.evaluate("() => document.activeElement.outerHTML.slice(0, 200) + ' ' + document.querySelectorAll('[data-focus-on-load]').length")
+        return page.evaluate(
+            "() => document.activeElement.outerHTML.slice(0, 200) + ' ' + document.querySelectorAll('[data-focus-on-load]').length"
+        )
     return page.evaluate("() => document.activeElement.id")
 
 
@@ -177,27 +181,37 @@ def test_the_way_through_for_learner_facilitator_and_mentor(served_tool, browser
     priya.goto(priya_base)
     assert priya.get_by_text("New", exact=True).first.is_visible()
     _shoot(priya, shots, "home-learner")
-    priya.get_by_role("link", name="Feedback on “Scaling Questions as a Tool for Debriefing”").click()
+    priya.goto(priya_base + f"modules/{SLUG}")
+    assert priya.locator(".new-feedback").is_visible()  # one line at the top of a section
+    priya.set_viewport_size({"width": 390, "height": 844})
+    assert priya.locator("article section h2").first.bounding_box()["y"] < 844
+    _shoot(priya, shots, "module")
+    _check(priya)
+    priya.goto(priya_base)
+    priya.get_by_role(
+        "link", name="Feedback on “Scaling Questions as a Tool for Debriefing”"
+    ).click()
     priya.locator(".conversations").wait_for()
     box = priya.locator(".conversations").bounding_box()
     form = priya.locator("form[data-unsaved-warning]").bounding_box()
     assert box["y"] < form["y"], "the feedback sits above the reflection form"
-    assert "You placed yourself on the scale honestly" in priya.locator(".conversations").inner_text()
+    assert (
+        "You placed yourself on the scale honestly" in priya.locator(".conversations").inner_text()
+    )
     _check(priya)
     priya.locator("textarea[name=reply]").first.fill("I will try a smaller step first")
     priya.get_by_role("button", name="Send reply").first.click()
     priya.locator("#reply-confirmation").wait_for()
     assert _focused_id(priya) == "reply-confirmation"
     assert "I will try a smaller step first" in priya.locator(".conversations").inner_text()
-    priya.goto(priya_base + f"modules/{SLUG}")
-    _shoot(priya, shots, "module")
-    _check(priya)
 
     # The facilitator's home shows the reply; the review queue too.
     amelie.goto(amelie_base)
     assert "1 learner replied to your feedback" in amelie.locator("#needs-title + ul").inner_text()
     _shoot(amelie, shots, "home-facilitator")
-    amelie.get_by_role("link", name="Priya Singh on “Scaling Questions as a Tool for Debriefing”").click()
+    amelie.get_by_role(
+        "link", name="Priya Singh on “Scaling Questions as a Tool for Debriefing”"
+    ).click()
     assert "I will try a smaller step first" in amelie.locator("#conversation").inner_text()
     amelie.get_by_role("button", name="Mark the reply as read").click()
     amelie.locator("#read-confirmation").wait_for()

@@ -68,11 +68,11 @@ def test_new_feedback_is_on_the_home_page_and_at_the_top_of_the_module(
 
     first_step = priya_client.get(player(priya) + f"?section={MODULE.sections[0].id}")
     html = first_step.get_data(as_text=True)
-    assert STRENGTH in visible(first_step)
-    # at the top: before the section's own content
-    assert html.index("Feedback from your facilitator") < html.index(
-        f'id="section-{MODULE.sections[0].id}"'
-    )
+    # at the top of every step, in one line, before the section's own content
+    notice = "Your facilitator has written to you about this module: read and reply"
+    assert notice in visible(first_step)
+    assert html.index(notice) < html.index(f'id="section-{MODULE.sections[0].id}"')
+    assert STRENGTH not in html  # the conversation itself is on the reflection page
     reflection = priya_client.get(player(priya) + "?section=reflection").get_data(as_text=True)
     assert reflection.index(STRENGTH) < reflection.index('<form method="post" action="/l/')  # above
     assert "Read the feedback on version 1, and reply" in reflection
