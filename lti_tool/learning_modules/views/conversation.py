@@ -20,7 +20,6 @@ from lti_tool.learning_modules.models import Feedback
 from lti_tool.learning_modules.services import conversation
 from lti_tool.learning_modules.views import blueprint
 
-
 # The id of the message each outcome shows: the page opens on it (a focusable #fragment target
 # receives focus; any other would take the focus away from it).
 MESSAGES = {
