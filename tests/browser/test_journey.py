@@ -71,7 +71,8 @@ def _in_view(page, selector: str) -> bool:
         return [r.top, r.bottom, window.innerHeight, window.scrollY]; }""",
         selector,
     )
-    assert box[0] >= -1 and box[1] <= box[2] + 1, f"{selector} out of view: {box}"
+    assert box[0] >= -1, f"{selector} above the view: {box}"
+    assert box[1] <= box[2] + 1, f"{selector} below the view: {box}"
     return True
 
 
@@ -110,7 +111,9 @@ def test_the_way_through_for_learner_facilitator_and_mentor(served_tool, browser
     # The learner's home: what to do next, by due date; who is signed in.
     priya_context, priya, priya_base = _launch(browser, served_tool, "priya")
     header = priya.locator(".site-header").inner_text()
-    assert "Priya Singh" in header and "Learner" in header and COURSE in header
+    assert "Priya Singh" in header
+    assert "Learner" in header
+    assert COURSE in header
     assigned = priya.locator("#next-title + ol, #assigned-title + ol").first.inner_text()
     assert assigned.index("Mentoring Is") < assigned.index("Scaling Questions")  # soonest first
     assert "Due February 15, 2099" in assigned
@@ -127,7 +130,8 @@ def test_the_way_through_for_learner_facilitator_and_mentor(served_tool, browser
     assert f"Step 1 of {listed}" in priya.locator(".module-progress").inner_text()
     assert "Mini-module" in priya.locator("article .hint").first.inner_text()
     header = priya.locator(".site-header").inner_text()
-    assert "Priya Singh" in header and COURSE in header
+    assert "Priya Singh" in header
+    assert COURSE in header
     priya.set_viewport_size({"width": 390, "height": 844})
     first_heading = priya.locator("article section h2").first.bounding_box()
     assert first_heading["y"] < 844, "on a phone the content starts on the first screen"
@@ -166,7 +170,8 @@ def test_the_way_through_for_learner_facilitator_and_mentor(served_tool, browser
     needs = amelie.locator("#needs-title + ul").inner_text()
     assert "1 shared reflection is waiting for feedback" in needs
     header = amelie.locator(".site-header").inner_text()
-    assert "Amélie Tremblay" in header and "Facilitator" in header
+    assert "Amélie Tremblay" in header
+    assert "Facilitator" in header
     _check(amelie)
     amelie.get_by_role("link", name="Scaling Questions as a Tool for Debriefing").first.click()
     amelie.get_by_role("link", name="Give feedback").first.click()
