@@ -80,8 +80,11 @@ def _not_found() -> NotFoundError:
     return NotFoundError(_l("There is no feedback at this address."), code="feedback-not-found")
 
 
-def party_feedback(session: Session, launch: LaunchContext, feedback_id: int) -> Feedback:
-    """The feedback, if this launch is its learner or a facilitator of its course; else 404."""
+def party_feedback(
+    session: Session, launch: LaunchContext, feedback_id: int, module_slug: str | None = None
+) -> Feedback:
+    """The feedback, if this launch is its learner or a facilitator of its course (and, when
+    given, it is on `module_slug`); else 404."""
     context_pk = _refuse_mentor(launch)
     query = (
         select(Feedback)
@@ -89,6 +92,8 @@ def party_feedback(session: Session, launch: LaunchContext, feedback_id: int) ->
         .join(Reflection, ReflectionVersion.reflection_id == Reflection.id)
         .where(Feedback.id == feedback_id, Reflection.context_id == context_pk)
     )
+    if module_slug is not None:
+        query = query.where(Reflection.module_slug == module_slug)
     if launch.is_facilitator:
         query = query.where(ReflectionVersion.visibility == FACILITATOR)
     else:

@@ -53,7 +53,7 @@ def _back(slug: str, feedback: Feedback, **flag: str):
 @blueprint.post("/modules/<slug>/feedback/<int:feedback_id>/reply")
 def reply_to_feedback(slug: str, feedback_id: int):
     launch = current_launch()
-    feedback = conversation.party_feedback(db.session, launch, feedback_id)
+    feedback = conversation.party_feedback(db.session, launch, feedback_id, slug)
     try:
         conversation.reply(db.session, launch, feedback.id, request.form.get("reply", ""))
     except conversation.ReplyError:
@@ -66,7 +66,7 @@ def reply_to_feedback(slug: str, feedback_id: int):
 @blueprint.post("/modules/<slug>/feedback/<int:feedback_id>/read")
 def mark_feedback_read(slug: str, feedback_id: int):
     launch = current_launch()
-    feedback = conversation.party_feedback(db.session, launch, feedback_id)
+    feedback = conversation.party_feedback(db.session, launch, feedback_id, slug)
     conversation.mark_read(db.session, launch, feedback.id)
     db.session.commit()
     return _back(slug, feedback, read="1")

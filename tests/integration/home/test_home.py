@@ -175,8 +175,12 @@ def test_a_mentor_sees_what_their_mentees_share(app: Flask, fake_platform: FakeP
     assert "Jean-François Côté · 0 reflections shared with you" in before
     assert "Priya" not in before
 
+    with counted_queries(app) as few:
+        marc.get("")
     reflect(jf, "Jean-François shares", mentors=True)
-    after = visible(marc.get(""))
+    with counted_queries(app) as many:
+        after = visible(marc.get(""))
+    assert len(many) == len(few)
     assert "Jean-François Côté · 1 reflection shared with you" in after
     assert "Read what Jean-François Côté shares" in after
     assert "Jean-François Côté's web" in after

@@ -167,6 +167,12 @@ def test_only_the_learner_and_the_course_facilitators_take_part(
 
     unknown = post(priya_client, priya, feedback_id + 999, "reply", "x")
     assert unknown.status_code == 404
+    token = csrf_token(priya_client.get(player(priya)))
+    wrong_module = priya_client.post(
+        f"{priya}modules/mentoring-is/feedback/{feedback_id}/reply",
+        data={"csrf_token": token, "reply": "x"},
+    )
+    assert wrong_module.status_code == 404  # the address names the module the feedback is on
     assert count(app, FeedbackReply) == 0
     # Priya's own feedback is still new to her: none of those reads counted
     assert f"New Feedback on “{MODULE.title}”" in visible(priya_client.get(priya))
