@@ -90,6 +90,13 @@ def _shoot(page, folder: Path, name: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 800})
 
 
+def _one_screen(page) -> None:
+    """At 1280×800 the page needs no vertical scroll either."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    height = page.evaluate("() => document.documentElement.scrollHeight")
+    assert height <= 800, f"{page.url} is {height}px tall at 1280×800"
+
+
 def _check(page) -> None:
     assert_no_violations(page)
     _fits(page)
@@ -186,6 +193,7 @@ def test_the_way_through_for_learner_facilitator_and_mentor(served_tool, browser
     priya.goto(priya_base)
     assert priya.get_by_text("New", exact=True).first.is_visible()
     _shoot(priya, shots, "home-learner")
+    _one_screen(priya)
     priya.goto(priya_base + f"modules/{SLUG}")
     assert priya.locator(".new-feedback").is_visible()  # one line at the top of a section
     priya.set_viewport_size({"width": 390, "height": 844})
@@ -214,6 +222,7 @@ def test_the_way_through_for_learner_facilitator_and_mentor(served_tool, browser
     amelie.goto(amelie_base)
     assert "1 learner replied to your feedback" in amelie.locator("#needs-title + ul").inner_text()
     _shoot(amelie, shots, "home-facilitator")
+    _one_screen(amelie)
     amelie.get_by_role(
         "link", name="Priya Singh on “Scaling Questions as a Tool for Debriefing”"
     ).click()
@@ -230,6 +239,7 @@ def test_the_way_through_for_learner_facilitator_and_mentor(served_tool, browser
     assert "Priya" not in mentees
     assert "Mentor" in marc.locator(".site-header").inner_text()
     _shoot(marc, shots, "home-mentor")
+    _one_screen(marc)
     _check(marc)
 
     # The module list: each module once, grouped, with a filter.
