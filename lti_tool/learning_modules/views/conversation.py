@@ -17,8 +17,9 @@ from lti_tool.extensions import db
 from lti_tool.launches.binding import current_launch
 from lti_tool.learning_modules.domain.progress import REFLECTION_STEP
 from lti_tool.learning_modules.models import Feedback
-from lti_tool.learning_modules.services import conversation
-from lti_tool.learning_modules.views import blueprint
+from lti_tool.learning_modules.services import conversation, progress
+from lti_tool.learning_modules.services import review as review_service
+from lti_tool.learning_modules.views import blueprint, modules, review
 
 # The id of the message each outcome shows: the page opens on it (a focusable #fragment target
 # receives focus; any other would take the focus away from it).
@@ -50,15 +51,30 @@ def _back(slug: str, feedback: Feedback, **flag: str):
     return redirect(url, code=303)
 
 
+def _refused(slug: str, feedback: Feedback, typed: str, error: conversation.ReplyError):
+    """The page the reply came from again, with the typed text kept and the reason (nothing sent)."""
+    refused = (feedback.id, error.message, typed)
+    module = modules.module_named(slug)
+    if current_launch().is_facilitator:
+        shared = review_service.shared_version(
+            db.session, current_launch(), slug, feedback.reflection_version_id
+        )
+        return review.composer_page(module, shared, reply_error=refused), error.status
+    state = progress.module_state(db.session, current_launch(), module)
+    page = modules.player_page(module, state, REFLECTION_STEP, reply_error=refused)
+    return page, error.status
+
+
 @blueprint.post("/modules/<slug>/feedback/<int:feedback_id>/reply")
 def reply_to_feedback(slug: str, feedback_id: int):
     launch = current_launch()
     feedback = conversation.party_feedback(db.session, launch, feedback_id, slug)
+    typed = request.form.get("reply", "")
     try:
-        conversation.reply(db.session, launch, feedback.id, request.form.get("reply", ""))
-    except conversation.ReplyError:
+        conversation.reply(db.session, launch, feedback.id, typed)
+    except conversation.ReplyError as error:
         db.session.rollback()
-        return _back(slug, feedback, reply_error="1")
+        return _refused(slug, feedback, typed, error)
     db.session.commit()
     return _back(slug, feedback, replied="1")
 

@@ -131,6 +131,14 @@ def module(slug: str):
     return _player(module, state, step)
 
 
+def module_named(slug: str) -> Module:
+    return _module(slug)
+
+
+def player_page(module: Module, state: progress.ModuleState, step: str, **extra):
+    return _player(module, state, step, **extra)
+
+
 def _player(module: Module, state: progress.ModuleState, step: str, **extra):
     catalogue = _catalogue()
     section_ids = [s.id for s in module.sections]

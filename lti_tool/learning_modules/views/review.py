@@ -70,6 +70,10 @@ def review_list(slug: str):
     )
 
 
+def composer_page(module: Module, shared: review.SharedVersion, **extra):
+    return _composer(module, shared, **extra)
+
+
 def _composer(module: Module, shared: review.SharedVersion, **extra):
     return render_template(
         "learning_modules/review_version.html",

@@ -120,6 +120,11 @@ def test_the_learner_replies_and_the_facilitator_reads_and_answers(
     assert post(priya_client, priya, feedback_id, "read").status_code == 303
     assert "No new feedback" in visible(priya_client.get(priya))
     assert count(app, FeedbackReply) == 2
+    refused = post(amelie_client, amelie, feedback_id, "reply", "")
+    assert refused.status_code == 422
+    assert "Your reply was not sent yet" in visible(refused)
+    assert "Give feedback" in visible(refused)  # the facilitator's own page, again
+    assert count(app, FeedbackReply) == 2
 
 
 def test_an_empty_reply_is_refused_and_nothing_is_stored(
@@ -129,9 +134,14 @@ def test_an_empty_reply_is_refused_and_nothing_is_stored(
     feedback_id = feedback_id_on(priya_client.get(player(priya) + "?section=reflection"))
 
     refused = post(priya_client, priya, feedback_id, "reply", "   ")
-    assert refused.status_code == 303
-    page = priya_client.get(refused.headers["Location"])
-    assert "Nothing was sent" in visible(page)
+    assert refused.status_code == 422
+    assert "Your reply was not sent yet: Write your reply before you send it." in visible(refused)
+    assert count(app, FeedbackReply) == 0
+    too_long = post(priya_client, priya, feedback_id, "reply", "Mon idée " * 600)
+    assert too_long.status_code == 422
+    assert "longer than 4000 characters" in visible(too_long)
+    assert "Mon idée Mon idée" in too_long.get_data(as_text=True)  # the typed text is kept
+    assert 'aria-invalid="true"' in too_long.get_data(as_text=True)
     assert count(app, FeedbackReply) == 0
     no_token = priya_client.post(
         f"{priya}modules/{SLUG}/feedback/{feedback_id}/reply", data={"reply": "x"}
