@@ -5,10 +5,14 @@ from __future__ import annotations
 from flask import current_app, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 
+from lti_tool.db import utcnow
+from lti_tool.extensions import db
+from lti_tool.home import services
 from lti_tool.launches.binding import current_launch, launch_blueprint
 from lti_tool.learning_modules.domain.modules import LINK_MODULE_PARAM
 from lti_tool.learning_modules.services.catalogue import catalogue_of
 from lti_tool.lti.launch import LaunchContext
+from lti_tool.lti.roles import ToolRole
 
 blueprint = launch_blueprint("home", __name__)
 LANDED_KEY = "lti_landed"  # launches already sent on to their deep-linked page
@@ -20,7 +24,25 @@ def index():
     target, notice = _deep_link_target(launch)
     if target is not None:
         return redirect(target, code=303)
-    return render_template("home/course.html", launch=launch, notice=notice)
+    catalogue = catalogue_of(current_app)
+    learner = facilitator = mentees = None
+    if launch.context_pk is not None:
+        now = utcnow()
+        if launch.is_facilitator:
+            facilitator = services.facilitator_home(db.session, launch, now, current_app.config)
+        elif launch.role is ToolRole.MENTOR:
+            mentees = services.mentor_home(db.session, launch)
+        else:
+            learner = services.learner_home(db.session, launch, catalogue, now.date())
+    return render_template(
+        "home/course.html",
+        launch=launch,
+        notice=notice,
+        catalogue=catalogue,
+        learner=learner,
+        facilitator=facilitator,
+        mentees=mentees,
+    )
 
 
 def _deep_link_target(launch: LaunchContext) -> tuple[str | None, str | None]:

@@ -150,3 +150,26 @@ class Feedback(db.Model):
     next_step: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     reviewed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the learner marked it read (None: new to them; the course home and the module show it).
+    learner_read_at: Mapped[datetime | None]
+
+
+class FeedbackReply(db.Model):
+    """One message after a feedback, in the conversation between its learner and the course's
+    facilitators (M14: the learner may answer). `from_learner` tells the two sides apart;
+    `read_at` is when the other side marked it read (any facilitator of the course, for a
+    learner's message). Text is sanitised like a reflection's."""
+
+    __tablename__ = "lm_feedback_reply"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feedback_id: Mapped[int] = mapped_column(
+        ForeignKey("lm_feedback.id", ondelete="CASCADE"), index=True
+    )
+    author_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lti_user.id", ondelete="SET NULL")
+    )
+    from_learner: Mapped[bool] = mapped_column(Boolean)
+    html: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None]

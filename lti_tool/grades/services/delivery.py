@@ -22,7 +22,7 @@ from typing import Any
 
 import requests
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from lti_tool.db import utcnow
@@ -344,6 +344,16 @@ def course_records(session: Session, context_pk: int) -> list[ScoreRecord]:
     )
     order = {Status.FAILED: 0, Status.PENDING: 1, Status.DELIVERED: 2}
     return sorted(records, key=lambda r: (order.get(Status(r.status), 3), r.id))
+
+
+def failed_count(session: Session, context_pk: int) -> int:
+    """How many of the course's scores the LMS refused for good (the course home's alert)."""
+    found: int | None = session.scalar(
+        select(func.count(ScoreRecord.id)).where(
+            ScoreRecord.context_id == context_pk, ScoreRecord.status == Status.FAILED
+        )
+    )
+    return found or 0
 
 
 def list_records(session: Session, *, pending_only: bool = False) -> list[ScoreRecord]:

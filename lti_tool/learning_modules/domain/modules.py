@@ -115,6 +115,26 @@ PATHWAYS: tuple[Pathway, ...] = (
 PATHWAY_KEYS = tuple(pathway.key for pathway in PATHWAYS)
 
 
+def pathway_order(slugs: tuple[str, ...], pathways: tuple[Pathway, ...] = PATHWAYS) -> list[str]:
+    """The modules in the order a learner meets them: pathway by pathway ("Start here" first),
+    each module at its first pathway only, then any in no pathway (in the given order). The
+    module list shows them in this order and numbers them by it."""
+    seen: dict[str, None] = {}
+    known = set(slugs)
+    for pathway in pathways:
+        for slug in pathway.slugs:
+            if slug in known:
+                seen.setdefault(slug, None)
+    for slug in slugs:
+        seen.setdefault(slug, None)
+    return list(seen)
+
+
+def primary_pathway(slug: str, pathways: tuple[Pathway, ...] = PATHWAYS) -> str | None:
+    """The first pathway that holds the module: the one it is listed under."""
+    return next((p.key for p in pathways if slug in p.slugs), None)
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with the content, said so that the author can find and fix it."""
@@ -160,7 +180,7 @@ class Module:
 
 @dataclass(frozen=True)
 class Catalogue:
-    """The validated modules, in number order, and the pathways through them."""
+    """The validated modules, in pathway order (their numbers follow it), and the pathways."""
 
     modules: tuple[Module, ...]
     pathways: tuple[Pathway, ...] = PATHWAYS
@@ -184,7 +204,7 @@ class Catalogue:
         return sum(module.minutes for module in self.pathway_modules(key))
 
     def neighbours(self, slug: str) -> tuple[Module | None, Module | None]:
-        """The modules just before and after this one, by number."""
+        """The modules just before and after this one, in pathway order."""
         index = next(i for i, module in enumerate(self.modules) if module.slug == slug)
         before = self.modules[index - 1] if index > 0 else None
         after = self.modules[index + 1] if index + 1 < len(self.modules) else None

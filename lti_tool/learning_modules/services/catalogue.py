@@ -19,7 +19,13 @@ from pathlib import Path
 import nh3
 from flask import Flask
 
-from lti_tool.learning_modules.domain.modules import PATHWAYS, Catalogue, Module, Problem
+from lti_tool.learning_modules.domain.modules import (
+    PATHWAYS,
+    Catalogue,
+    Module,
+    Problem,
+    pathway_order,
+)
 from lti_tool.learning_modules.domain.validation import check_catalogue, parse_module
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
@@ -73,7 +79,14 @@ def load_catalogue(directory: Path | str) -> Catalogue:
     problems.extend(check_catalogue(modules, broken))
     if problems:
         raise CatalogueError(directory, problems)
-    ordered = sorted((_sanitised(module) for _name, module in modules), key=lambda m: m.number)
+    by_file_number = sorted(
+        (_sanitised(module) for _name, module in modules), key=lambda m: m.number
+    )
+    by_slug = {module.slug: module for module in by_file_number}
+    order = pathway_order(tuple(by_slug), PATHWAYS)
+    # Shown as "Mini-module n of 24": numbered in the order the module list shows them, which is
+    # the pathways' ("Start here" first), not the files' numbers (the research brief's M01…M24).
+    ordered = [replace(by_slug[slug], number=n) for n, slug in enumerate(order, start=1)]
     return Catalogue(modules=tuple(ordered), pathways=PATHWAYS, language=directory.name)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from lti_tool.errors import ForbiddenError, NotFoundError
@@ -95,3 +95,49 @@ def mentee_reflections(
         if (answers := by_module.get(module.slug))
     ]
     return MenteeReflections(user_id, learner_name(session.get(User, user_id)), ordered)
+
+
+@dataclass(frozen=True)
+class MenteeShare:
+    user_id: int
+    name: str
+    reflections: int  # reflections whose latest version the mentee shares with their mentors
+
+
+def mentees_sharing(session: Session, launch: LaunchContext) -> list[MenteeShare]:
+    """Each of this mentor's mentees in the course, with how many reflections they share with
+    their mentors, by name. Two queries, whatever the number of mentees."""
+    context_pk = require_course(launch)
+    if not is_mentor(launch):
+        raise ForbiddenError(
+            _l("Only a mentor can read the reflections of the people they mentor.")
+        )
+    mentees = mentee_user_pks(session, launch)
+    if not mentees:
+        return []
+    latest = latest_version_numbers()
+    shared = (
+        select(Reflection.user_id, func.count(Reflection.id).label("n"))
+        .join(ReflectionVersion, ReflectionVersion.reflection_id == Reflection.id)
+        .join(
+            latest,
+            and_(
+                latest.c.reflection_id == ReflectionVersion.reflection_id,
+                latest.c.number == ReflectionVersion.number,
+            ),
+        )
+        .where(
+            Reflection.context_id == context_pk,
+            Reflection.shared_with_mentors.is_(True),
+            ReflectionVersion.shared_with_mentors.is_(True),
+        )
+        .group_by(Reflection.user_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(User, shared.c.n)
+        .outerjoin(shared, shared.c.user_id == User.id)
+        .where(User.id.in_(mentees))
+    ).all()
+    found = [MenteeShare(user.id, learner_name(user), int(n or 0)) for user, n in rows]
+    return sorted(found, key=lambda m: (m.name.casefold(), m.user_id))

@@ -404,3 +404,18 @@ def my_modules_overview(
         )
         for module in modules
     }
+
+
+def last_worked_on(session: Session, launch: LaunchContext) -> str | None:
+    """The module this learner last worked on in this course and has not completed, if any."""
+    slug: str | None = session.scalar(
+        select(ModuleProgress.module_slug)
+        .where(
+            ModuleProgress.user_id == launch.user_pk,
+            ModuleProgress.context_id == require_course(launch),
+            ModuleProgress.completed_at.is_(None),
+        )
+        .order_by(ModuleProgress.updated_at.desc(), ModuleProgress.id.desc())
+        .limit(1)
+    )
+    return slug

@@ -271,3 +271,30 @@ def module_reviewed(
     latest_by_prompt = {prompt: version_id for prompt, version_id, _ in rows}
     reviewed = {version_id for _, version_id, done in rows if done}
     return is_reviewed([p.id for p in module.prompts], latest_by_prompt, reviewed)
+
+
+def awaiting_by_module(session: Session, launch: LaunchContext) -> dict[str, int]:
+    """How many shared reflections wait for feedback in this course, by module: the latest
+    shared version of each reflection, with no feedback yet. One query; facilitators only."""
+    context_pk = require_facilitator(launch)
+    latest = latest_version_numbers()
+    has_feedback = exists().where(Feedback.reflection_version_id == ReflectionVersion.id)
+    rows = session.execute(
+        select(Reflection.module_slug, func.count(ReflectionVersion.id))
+        .join(Reflection, ReflectionVersion.reflection_id == Reflection.id)
+        .join(
+            latest,
+            and_(
+                latest.c.reflection_id == ReflectionVersion.reflection_id,
+                latest.c.number == ReflectionVersion.number,
+            ),
+        )
+        .where(
+            Reflection.context_id == context_pk,
+            Reflection.visibility == FACILITATOR,
+            ReflectionVersion.visibility == FACILITATOR,
+            ~has_feedback,
+        )
+        .group_by(Reflection.module_slug)
+    ).all()
+    return {slug: int(n) for slug, n in rows}

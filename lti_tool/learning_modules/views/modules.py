@@ -22,6 +22,7 @@ from lti_tool.errors import NotFoundError
 from lti_tool.extensions import db
 from lti_tool.launches.binding import current_launch
 from lti_tool.learning_modules import forms
+from lti_tool.learning_modules.domain.assignment import grouped_by_pathway
 from lti_tool.learning_modules.domain.files import ALLOWED_DESCRIPTION
 from lti_tool.learning_modules.domain.modules import WEB_STEPS, Catalogue, Module
 from lti_tool.learning_modules.domain.progress import (
@@ -32,10 +33,11 @@ from lti_tool.learning_modules.domain.progress import (
     steps,
 )
 from lti_tool.learning_modules.models import FACILITATOR, PRIVATE
-from lti_tool.learning_modules.services import assignments, files, progress
+from lti_tool.learning_modules.services import assignments, conversation, files, progress, review
 from lti_tool.learning_modules.services import catalogue as content
 from lti_tool.learning_modules.services import reflection_page as reflection_page_service
 from lti_tool.learning_modules.views import blueprint
+from lti_tool.lti.roles import ToolRole
 
 
 @blueprint.record_once
@@ -56,6 +58,9 @@ def _module(slug: str) -> Module:
     return found
 
 
+ASSIGNED_FILTER = "assigned"  # the module list's filter value for "assigned to me"
+
+
 def _visibility_choices() -> list[tuple[str, str]]:
     return [
         (PRIVATE, _("Only me")),
@@ -72,18 +77,30 @@ def index():
         if launch.context_pk is not None
         else {}
     )
-    assigned, library = (
+    assigned, _library = (
         assignments.learner_view(db.session, launch, catalogue, statuses)
         if launch.context_pk is not None
         else ((), ())
     )
+    shown = request.args.get("pathway", "")
+    if shown == ASSIGNED_FILTER and assigned:
+        groups = [(ASSIGNED_FILTER, tuple(item.slug for item in assigned))]
+    elif catalogue.pathway(shown) is not None:
+        groups = [(shown, tuple(m.slug for m in catalogue.pathway_modules(shown)))]
+    else:
+        shown = ""
+        groups = grouped_by_pathway(
+            [(p.key, p.slugs) for p in catalogue.pathways], [m.slug for m in catalogue.modules]
+        )
     return render_template(
         "learning_modules/catalogue.html",
         catalogue=catalogue,
         launch=launch,
         statuses=statuses,
-        assigned=assigned,
-        library=library,
+        assigned={item.slug: item for item in assigned},
+        groups=groups,
+        shown=shown,
+        ASSIGNED_FILTER=ASSIGNED_FILTER,
     )
 
 
@@ -114,11 +131,20 @@ def module(slug: str):
     return _player(module, state, step)
 
 
+def module_named(slug: str) -> Module:
+    return _module(slug)
+
+
+def player_page(module: Module, state: progress.ModuleState, step: str, **extra):
+    return _player(module, state, step, **extra)
+
+
 def _player(module: Module, state: progress.ModuleState, step: str, **extra):
     catalogue = _catalogue()
     section_ids = [s.id for s in module.sections]
     previous, following = neighbours(section_ids, step)
     before, after = catalogue.neighbours(module.slug)
+    all_steps = steps(section_ids)
     return render_template(
         "learning_modules/player.html",
         catalogue=catalogue,
@@ -126,7 +152,14 @@ def _player(module: Module, state: progress.ModuleState, step: str, **extra):
         state=state,
         step=step,
         section=next((s for s in module.sections if s.id == step), None),
-        position=section_ids.index(step) + 1 if step in section_ids else None,
+        step_position=all_steps.index(step) + 1,
+        step_total=len(all_steps),
+        conversations=_conversations(module, step),
+        version_labels={
+            version.id: (prompt.text, version.number)
+            for prompt in module.prompts
+            for version in state.prompts[prompt.id].versions
+        },
         previous=previous,
         following=following,
         REFLECTION_STEP=REFLECTION_STEP,
@@ -138,6 +171,22 @@ def _player(module: Module, state: progress.ModuleState, step: str, **extra):
         **_attachments(state),
         **extra,
     )
+
+
+def _conversations(module: Module, step: str) -> list:
+    """The learner's feedback conversations on this module to show at the top of the page: the
+    ones holding something new on every step, all of them on the reflection step."""
+    launch = current_launch()
+    if launch.context_pk is None or launch.role is not ToolRole.LEARNER:
+        return []
+    feedback = [
+        f
+        for found in review.feedback_for_me(db.session, launch, module.slug).values()
+        for f in found
+    ]
+    found = conversation.threads(db.session, feedback, for_learner=True).values()
+    shown = [t for t in found if t.unread or step == REFLECTION_STEP]
+    return sorted(shown, key=lambda t: (not t.unread, -t.feedback.id))
 
 
 def _upload_folder():
@@ -249,7 +298,7 @@ def _save(module: Module, entries, uploads, submit: str | None, *, anchor: str |
             section=REFLECTION_STEP,
             saved=anchor or "all",
             done=forms.SUBMIT if submit else forms.SAVE,
-            _anchor=f"prompt-{anchor}" if anchor else "reflect-title",
+            _anchor="save-confirmation",
         ),
         code=303,
     )

@@ -22,7 +22,7 @@ from lti_tool.launches.binding import current_launch, roles_required
 from lti_tool.learning_modules import forms
 from lti_tool.learning_modules.domain.feedback import gentle_warnings
 from lti_tool.learning_modules.domain.modules import Module
-from lti_tool.learning_modules.services import events, review
+from lti_tool.learning_modules.services import conversation, events, review
 from lti_tool.learning_modules.services.catalogue import catalogue_of
 from lti_tool.learning_modules.views import blueprint
 from lti_tool.lti.roles import ToolRole
@@ -54,15 +54,24 @@ def my_module_feedback(module: Module) -> dict:
 def review_list(slug: str):
     module = _module(slug)
     submissions = review.shared_submissions(db.session, current_launch(), slug)
+    replied = {
+        item.version_id
+        for item in conversation.new_replies_for_facilitator(db.session, current_launch(), slug)
+    }
     prompts = {p.id: p for p in module.prompts}
     return render_template(
         "learning_modules/review_list.html",
         module=module,
         catalogue=catalogue_of(current_app),
         submissions=submissions,
+        replied=replied,
         prompts=prompts,
         launch=current_launch(),
     )
+
+
+def composer_page(module: Module, shared: review.SharedVersion, **extra):
+    return _composer(module, shared, **extra)
 
 
 def _composer(module: Module, shared: review.SharedVersion, **extra):
@@ -71,6 +80,7 @@ def _composer(module: Module, shared: review.SharedVersion, **extra):
         module=module,
         catalogue=catalogue_of(current_app),
         shared=shared,
+        threads=conversation.threads(db.session, shared.feedback, for_learner=False),
         prompt=next((p for p in module.prompts if p.id == shared.reflection.prompt_id), None),
         launch=current_launch(),
         typed=extra.pop("typed", {}),

@@ -61,7 +61,7 @@ def slugs_in(html: str) -> list[str]:
 def items_in(html: str) -> list[str]:
     return [
         unescape(re.sub(r"<[^>]+>|\s+", " ", li))
-        for li in re.findall(r"<li>(.*?)</li>", html, re.S)
+        for li in re.findall(r"<li[^>]*>(.*?)</li>", html, re.S)
     ]
 
 
@@ -98,39 +98,47 @@ def test_facilitator_assigns_and_learner_sees_assigned_first(
     )
 
     learner_base = launch(fake_platform, learner, LEARNER)
-    catalogue = learner.get(f"{learner_base}modules/")
+    catalogue = learner.get(f"{learner_base}modules/?pathway=assigned")
     assert catalogue.status_code == 200
-    assigned = section(catalogue, "assigned-title")
+    assigned = section(catalogue, "pathway-assigned")
     assert slugs_in(assigned) == [REQUIRED_SLUG, OPTIONAL_SLUG]
     first, second = items_in(assigned)
     assert "Required" in first
     assert "Due March 31, 2099" in first
     assert "Not started" in first
-    assert "Optional" in second
+    assert "Assigned, optional" in second
     assert "Due" not in second
     assert "Due date passed" not in assigned
-    library = slugs_in(section(catalogue, "library-title"))
-    assert library == [
-        m.slug for m in CATALOGUE.modules if m.slug not in {REQUIRED_SLUG, OPTIONAL_SLUG}
+    # The whole list shows each module once, the assigned ones marked where they stand.
+    everything = learner.get(f"{learner_base}modules/")
+    all_items = [
+        item
+        for key in [p.key for p in PATHWAYS]
+        for item in items_in(section(everything, f"pathway-{key}"))
     ]
+    assert len(all_items) == len(CATALOGUE.modules)
+    assert sum("Required" in item for item in all_items) == 1
+    assert sum("Assigned, optional" in item for item in all_items) == 1
+    assert "2 modules are assigned to you" in page_text(everything)
     html = catalogue.get_data(as_text=True)
-    assert html.index("Assigned to you") < html.index("More modules (optional library)")
     assert "modules/assign" not in html  # no facilitator link for learners
 
     # A whole pathway at once: existing assignments keep their terms.
     with_pathway = post_rows(facilitator, base, assign_pathway=FEEDBACK.key)
     assert with_pathway.status_code == 303
-    assigned = slugs_in(section(learner.get(f"{learner_base}modules/"), "assigned-title"))
+    assigned = slugs_in(
+        section(learner.get(f"{learner_base}modules/?pathway=assigned"), "pathway-assigned")
+    )
     assert assigned[0] == REQUIRED_SLUG
     assert set(assigned) == {REQUIRED_SLUG, *FEEDBACK.slugs}
     optional = [m.slug for m in CATALOGUE.modules if m.slug in set(assigned) - {REQUIRED_SLUG}]
     assert assigned[1:] == optional  # optional, undated: catalogue order
 
-    # Unassigning removes it from the learner's list, back into the library.
+    # Unassigning removes it from the learner's list; it stays in the whole list, unmarked.
     assert post_rows(facilitator, base, row(REQUIRED_SLUG, assigned=False)).status_code == 303
-    again = learner.get(f"{learner_base}modules/")
-    assert REQUIRED_SLUG not in slugs_in(section(again, "assigned-title"))
-    assert REQUIRED_SLUG in slugs_in(section(again, "library-title"))
+    again = learner.get(f"{learner_base}modules/?pathway=assigned")
+    assert REQUIRED_SLUG not in slugs_in(section(again, "pathway-assigned"))
+    assert "Required" not in page_text(learner.get(f"{learner_base}modules/"))
 
 
 def test_overdue_is_said_in_words_and_does_not_block(
@@ -140,7 +148,7 @@ def test_overdue_is_said_in_words_and_does_not_block(
     base = launch(fake_platform, facilitator, FACILITATOR)
     post_rows(facilitator, base, row(REQUIRED_SLUG, required=True, due="2020-01-15"))
     learner_base = launch(fake_platform, learner, LEARNER)
-    assigned = section(learner.get(f"{learner_base}modules/"), "assigned-title")
+    assigned = section(learner.get(f"{learner_base}modules/?pathway=assigned"), "pathway-assigned")
     assert "Due date passed" in assigned
     assert "January 15, 2020" in assigned
     assert learner.get(f"{learner_base}modules/{REQUIRED_SLUG}").status_code == 200

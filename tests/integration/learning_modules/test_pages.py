@@ -49,7 +49,7 @@ def link_texts(html: str) -> list[str]:
 
 
 @pytest.mark.parametrize("user_key", ["priya", "amelie"])
-def test_the_catalogue_lists_every_module_grouped_by_pathway(
+def test_the_catalogue_lists_every_module_once_grouped_by_pathway(
     client: FlaskClient, fake_platform: FakePlatform, user_key: str
 ) -> None:
     path = open_modules(fake_platform, client, user_key)
@@ -57,13 +57,37 @@ def test_the_catalogue_lists_every_module_grouped_by_pathway(
     response = client.get(path)
 
     assert response.status_code == 200
+    listed: list[str] = []
     for pathway in PATHWAYS:
-        titles = [CATALOGUE.get(slug).title for slug in pathway.slugs]
-        assert link_texts(section(response, f"pathway-{pathway.key}")) == titles
-    every = link_texts(section(response, "all-modules"))
-    assert every == [module.title for module in CATALOGUE.modules]
-    assert len(every) == 24
+        fresh = [slug for slug in pathway.slugs if CATALOGUE.get(slug).title not in listed]
+        titles = [CATALOGUE.get(slug).title for slug in fresh]
+        assert link_texts(section(response, f"pathway-{pathway.key}")) == [
+            *(["show this pathway alone"] if len(fresh) < len(pathway.slugs) else []),
+            *titles,
+        ]
+        listed += titles
+    assert sorted(listed) == sorted(module.title for module in CATALOGUE.modules)
+    assert len(listed) == len(set(listed)) == 24  # each module once
+    assert listed == [module.title for module in CATALOGUE.modules]  # numbered in this order
     assert "<h1>Mini-modules</h1>" in response.get_data(as_text=True)
+
+
+def test_the_catalogue_filters_one_pathway_in_its_order(
+    client: FlaskClient, fake_platform: FakePlatform
+) -> None:
+    path = open_modules(fake_platform, client, "priya")
+    refresher = next(p for p in PATHWAYS if p.key == "refresher")
+
+    response = client.get(path + "?pathway=refresher")
+
+    assert link_texts(section(response, "pathway-refresher")) == [
+        CATALOGUE.get(slug).title for slug in refresher.slugs
+    ]
+    assert "pathway-start-here" not in response.get_data(as_text=True)
+    assert '<option value="refresher" selected>' in response.get_data(as_text=True)
+    unknown = client.get(path + "?pathway=nonsense")  # an unknown filter shows everything
+    assert unknown.status_code == 200
+    assert 'id="pathway-start-here"' in unknown.get_data(as_text=True)
 
 
 def test_only_facilitators_see_which_modules_await_board_review(
@@ -74,7 +98,7 @@ def test_only_facilitators_see_which_modules_await_board_review(
     as_facilitator = facilitator.get(open_modules(fake_platform, facilitator, "amelie"))
 
     marked = sum(module.is_interpretation for module in CATALOGUE.modules)
-    assert page_text(as_facilitator).count("for board review") == 2 * marked + 1  # + the hint
+    assert page_text(as_facilitator).count("for board review") == marked + 1  # + the hint
     assert "for board review" not in page_text(as_learner)
 
 
@@ -117,13 +141,19 @@ def test_a_module_page_links_its_neighbours_and_pathways(
     response = client.get(catalogue_path + "creating-a-mentoring-web")
     text = page_text(response)
 
+    # "Start here" order: Learners at the Centre, Mentoring Is…, Creating a Mentoring Web, ...
+    assert link_href(response, "Mentoring Is…") == catalogue_path + "mentoring-is"
     assert (
-        link_href(response, "Learners at the Centre") == catalogue_path + "learners-at-the-centre"
+        link_href(response, "Building a Mentoring Web")
+        == catalogue_path + "building-a-mentoring-web"
     )
-    assert link_href(response, "Start here (all roles)") == catalogue_path + "#pathway-start-here"
+    assert link_href(response, "Start here (all roles)") == catalogue_path + "?pathway=start-here"
     assert "Step 1: Centre card: look in the mirror" in text
-    assert "Previous:" not in text
-    assert "Mini-module 1 of 24" in text
+    assert "Previous:" in text
+    assert "Mini-module 3 of 24" in text
+    first = page_text(client.get(catalogue_path + "learners-at-the-centre"))
+    assert "Mini-module 1 of 24" in first
+    assert "Previous:" not in first
 
 
 def test_an_unknown_module_is_404(client: FlaskClient, fake_platform: FakePlatform) -> None:

@@ -87,7 +87,9 @@ def test_sections_seen_are_saved_and_resumed_in_a_new_launch(
     base = launch(fake_platform, client, "priya")
     first = client.get(player(base))
     assert first.status_code == 200
-    assert f"Section 1 of {len(MODULE.sections)}" in page_text(first)
+    # the steps are the sections and the reflection page: the count says so
+    assert f"Step 1 of {len(MODULE.sections) + 1}" in page_text(first)
+    assert "Section 1 of" not in page_text(first)
     assert current_step(first) == MODULE.sections[0].title
 
     response = see_section(client, base, MODULE.sections[0].id)
@@ -96,7 +98,7 @@ def test_sections_seen_are_saved_and_resumed_in_a_new_launch(
 
     other_browser = app.test_client()
     again = other_browser.get(player(launch(fake_platform, other_browser, "priya")))
-    assert f"Section 2 of {len(MODULE.sections)}" in page_text(again)
+    assert f"Step 2 of {len(MODULE.sections) + 1}" in page_text(again)
     assert current_step(again) == MODULE.sections[1].title
     assert f'id="section-{MODULE.sections[1].id}"' in again.text
     assert f'id="section-{MODULE.sections[0].id}"' not in again.text
@@ -248,7 +250,7 @@ def test_another_learner_never_sees_my_reflection(
     page = other.get(f"{player(zoe)}?section=reflection")
     assert "Priya" not in page_text(page)
     assert "Version 1" not in page.text
-    assert "Section 1 of" in page_text(other.get(player(zoe)))  # her own progress: none
+    assert "Step 1 of" in page_text(other.get(player(zoe)))  # her own progress: none
     assert _status_of(other.get(zoe + "modules/"), MODULE.title) == "Not started"
     # Zoë writing to the same prompt makes her own reflection, never changes Priya's.
     answer(other, zoe, "Zoë's answer")
@@ -270,7 +272,7 @@ def test_another_course_has_separate_progress(
     other = app.test_client()
     course_b = launch(fake_platform, other, "priya", course=COURSE_B)
     page = other.get(player(course_b))
-    assert "Section 1 of" in page_text(page)
+    assert "Step 1 of" in page_text(page)
     reflection = other.get(f"{player(course_b)}?section=reflection")
     assert "In course A" not in page_text(reflection)
     assert _status_of(other.get(course_b + "modules/"), MODULE.title) == "Not started"

@@ -8,8 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from lti_tool.learning_modules.domain.modules import PATHWAYS, Catalogue
-from lti_tool.learning_modules.domain.validation import REQUIRED_SECTIONS
+from lti_tool.learning_modules.domain.modules import (
+    PATHWAYS,
+    Catalogue,
+    Pathway,
+    pathway_order,
+    primary_pathway,
+)
+from lti_tool.learning_modules.domain.validation import REQUIRED_SECTIONS, parse_module
 from lti_tool.learning_modules.services.catalogue import (
     CONTENT_DIR,
     CatalogueError,
@@ -75,7 +81,35 @@ def test_slugs_linked_from_elsewhere_are_present_with_their_numbers(catalogue: C
     for number, slug in LINKED_SLUGS.items():
         module = catalogue.get(slug)
         assert module is not None, slug
-        assert module.number == number, slug
+        found, problems = parse_module((ENGLISH / f"{slug}.md").read_text("utf-8"), slug)
+        assert not problems
+        assert found.number == number, slug  # the file keeps the research brief's number (M..)
+
+
+def test_modules_are_numbered_in_pathway_order_start_here_first(catalogue: Catalogue) -> None:
+    """What a learner reads as "Mini-module n of 24" follows the module list, pathway by pathway,
+    so the "Start here" modules are 1 to 6 in that pathway's order (not the files' M02, M03, M01…)."""
+    start_here = next(p for p in PATHWAYS if p.key == "start-here")
+    assert [m.slug for m in catalogue.modules[:6]] == list(start_here.slugs)
+    assert [m.number for m in catalogue.modules[:6]] == [1, 2, 3, 4, 5, 6]
+    assert [m.slug for m in catalogue.modules] == pathway_order(
+        tuple(m.slug for m in catalogue.modules), PATHWAYS
+    )
+    # the two modules only the refresher holds come last, under it
+    assert {m.slug for m in catalogue.modules[-2:]} == {
+        "building-relational-trust",
+        "ideas-from-mentors-across-ontario",
+    }
+
+
+def test_pathway_order_lists_each_module_once_then_the_others() -> None:
+    assert pathway_order(
+        ("z", "a", "b", "c"), (Pathway("p", "P", "", ("b", "a")), Pathway("q", "Q", "", ("a", "c")))
+    ) == ["b", "a", "c", "z"]
+    assert (
+        primary_pathway("a", (Pathway("p", "P", "", ("b",)), Pathway("q", "Q", "", ("a",)))) == "q"
+    )
+    assert primary_pathway("x") is None
 
 
 def test_every_gap_prompt_names_a_module_of_the_catalogue(catalogue: Catalogue) -> None:
@@ -108,9 +142,13 @@ def test_every_module_has_the_core_sections_prompts_and_a_plausible_time(
 
 
 def test_the_modules_the_brief_marks_as_interpretation_say_so(catalogue: Catalogue) -> None:
-    marked = {module.number for module in catalogue.modules if module.is_interpretation}
-    assert {1, 13} <= marked
-    assert marked <= {1, 7, 13}  # M07's own page was not retrieved either
+    marked = {module.slug for module in catalogue.modules if module.is_interpretation}
+    assert {"creating-a-mentoring-web", "ideas-to-consider-when-coaching"} <= marked  # M01, M13
+    assert marked <= {  # M07's own page was not retrieved either
+        "creating-a-mentoring-web",
+        "ideas-to-consider-when-coaching",
+        "ideas-from-mentors-across-ontario",
+    }
 
 
 def test_rendered_content_is_already_clean(catalogue: Catalogue) -> None:
@@ -122,7 +160,11 @@ def test_rendered_content_is_already_clean(catalogue: Catalogue) -> None:
 
 
 def test_neighbours_follow_the_numbers(catalogue: Catalogue) -> None:
-    assert catalogue.neighbours("creating-a-mentoring-web") == (None, catalogue.modules[1])
+    assert catalogue.neighbours("learners-at-the-centre") == (None, catalogue.modules[1])
+    assert catalogue.neighbours("creating-a-mentoring-web") == (
+        catalogue.get("mentoring-is"),
+        catalogue.get("building-a-mentoring-web"),
+    )
     last = catalogue.modules[-1]
     assert catalogue.neighbours(last.slug) == (catalogue.modules[-2], None)
 
