@@ -58,7 +58,6 @@ def _walk(tool, start: str, depth: int = 2) -> dict[str, int | None]:
     return seen
 
 
-@pytest.mark.xfail(reason="issue 12 in progress: the assignment page's table is 511 px wide")
 @pytest.mark.parametrize(
     "person", ["Priya Singh", "Amélie Tremblay", "Marc-André Gagnon", "Jean-François Côté"]
 )
