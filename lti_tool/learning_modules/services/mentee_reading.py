@@ -11,14 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lti_tool.errors import ForbiddenError, NotFoundError
 from lti_tool.learning_modules.domain.modules import Catalogue, Module
 from lti_tool.learning_modules.models import Reflection, ReflectionFile, ReflectionVersion
 from lti_tool.learning_modules.services.progress import require_course
-from lti_tool.learning_modules.services.review import latest_version_numbers, learner_name
+from lti_tool.learning_modules.services.review import (
+    is_latest_version,
+    latest_version_numbers,
+    learner_name,
+)
 from lti_tool.lti.launch import LaunchContext
 from lti_tool.people.models import User
 from lti_tool.people.services import is_mentor, mentee_user_pks
@@ -53,13 +57,7 @@ def mentee_reflections(
     rows = session.execute(
         select(ReflectionVersion, Reflection)
         .join(Reflection, ReflectionVersion.reflection_id == Reflection.id)
-        .join(
-            latest,
-            and_(
-                latest.c.reflection_id == ReflectionVersion.reflection_id,
-                latest.c.number == ReflectionVersion.number,
-            ),
-        )
+        .join(latest, is_latest_version(latest))
         .where(
             Reflection.user_id == user_id,
             Reflection.context_id == context_pk,
@@ -119,13 +117,7 @@ def mentees_sharing(session: Session, launch: LaunchContext) -> list[MenteeShare
     shared = (
         select(Reflection.user_id, func.count(Reflection.id).label("n"))
         .join(ReflectionVersion, ReflectionVersion.reflection_id == Reflection.id)
-        .join(
-            latest,
-            and_(
-                latest.c.reflection_id == ReflectionVersion.reflection_id,
-                latest.c.number == ReflectionVersion.number,
-            ),
-        )
+        .join(latest, is_latest_version(latest))
         .where(
             Reflection.context_id == context_pk,
             Reflection.shared_with_mentors.is_(True),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import ColumnElement, and_, exists, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Subquery
 
@@ -95,6 +95,14 @@ def latest_version_numbers() -> Subquery:
     )
 
 
+def is_latest_version(latest: Subquery) -> ColumnElement[bool]:
+    """Join `latest_version_numbers()` on: this ReflectionVersion is its reflection's latest."""
+    return and_(
+        latest.c.reflection_id == ReflectionVersion.reflection_id,
+        latest.c.number == ReflectionVersion.number,
+    )
+
+
 def shared_submissions(
     session: Session, launch: LaunchContext, module_slug: str
 ) -> list[SharedSubmission]:
@@ -110,13 +118,7 @@ def shared_submissions(
     rows = session.execute(
         select(ReflectionVersion, Reflection.prompt_id, User, reviewed_at.label("reviewed_at"))
         .join(Reflection, ReflectionVersion.reflection_id == Reflection.id)
-        .join(
-            latest,
-            and_(
-                latest.c.reflection_id == ReflectionVersion.reflection_id,
-                latest.c.number == ReflectionVersion.number,
-            ),
-        )
+        .join(latest, is_latest_version(latest))
         .join(User, User.id == Reflection.user_id)
         .where(
             Reflection.context_id == context_pk,
@@ -255,13 +257,7 @@ def module_reviewed(
     rows = session.execute(
         select(Reflection.prompt_id, ReflectionVersion.id, has_feedback)
         .join(Reflection, ReflectionVersion.reflection_id == Reflection.id)
-        .join(
-            latest,
-            and_(
-                latest.c.reflection_id == ReflectionVersion.reflection_id,
-                latest.c.number == ReflectionVersion.number,
-            ),
-        )
+        .join(latest, is_latest_version(latest))
         .where(
             Reflection.user_id == (launch.user_pk if learner_pk is None else learner_pk),
             Reflection.context_id == context_pk,
@@ -282,13 +278,7 @@ def awaiting_by_module(session: Session, launch: LaunchContext) -> dict[str, int
     rows = session.execute(
         select(Reflection.module_slug, func.count(ReflectionVersion.id))
         .join(Reflection, ReflectionVersion.reflection_id == Reflection.id)
-        .join(
-            latest,
-            and_(
-                latest.c.reflection_id == ReflectionVersion.reflection_id,
-                latest.c.number == ReflectionVersion.number,
-            ),
-        )
+        .join(latest, is_latest_version(latest))
         .where(
             Reflection.context_id == context_pk,
             Reflection.visibility == FACILITATOR,
