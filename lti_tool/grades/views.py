@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 
 from lti_tool import errors
 from lti_tool.db import utcnow
 from lti_tool.extensions import db
-from lti_tool.grades import jobs
+from lti_tool.grades import forms, jobs
 from lti_tool.grades.services import delivery as services
 from lti_tool.launches.binding import current_launch, launch_blueprint, roles_required
 from lti_tool.lti.roles import ToolRole
@@ -24,8 +24,20 @@ def _course_pk() -> int:
 @blueprint.get("/grades/")
 @roles_required(ToolRole.FACILITATOR)
 def index():
-    records = services.course_records(db.session, _course_pk())
-    return render_template("grades/index.html", records=records, format_datetime=format_datetime)
+    query = forms.grades_query(request.args)
+    found = services.course_records(
+        db.session,
+        _course_pk(),
+        status=None if query.status == forms.ALL else query.status,
+        page=query.page,
+    )
+    return render_template(
+        "grades/index.html",
+        found=found,
+        records=found.records,
+        status=query.status,
+        format_datetime=format_datetime,
+    )
 
 
 @blueprint.post("/grades/retry")

@@ -22,8 +22,8 @@ from typing import Any
 
 import requests
 from flask import current_app
-from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import case, func, or_, select, update
+from sqlalchemy.orm import Session, joinedload
 
 from lti_tool.db import utcnow
 from lti_tool.grades import domain
@@ -337,13 +337,58 @@ def policy_of(config: Mapping[str, Any]) -> domain.DeliveryPolicy:
     )
 
 
-def course_records(session: Session, context_pk: int) -> list[ScoreRecord]:
-    """The course's records for the facilitator page: waiting and failed first, then delivered."""
-    records = session.scalars(
-        select(ScoreRecord).where(ScoreRecord.context_id == context_pk).order_by(ScoreRecord.id)
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class RecordsPage:
+    """One page of a course's scores for the facilitator, and how many there are of each state."""
+
+    records: list[ScoreRecord]
+    counts: dict[str, int]  # by status, the whole course
+    number: int  # 1-based, clamped to the pages there are
+    pages: int
+    total: int  # with the filter
+
+
+def course_records(
+    session: Session,
+    context_pk: int,
+    *,
+    status: str | None = None,
+    page: int = 1,
+    size: int = PAGE_SIZE,
+) -> RecordsPage:
+    """The course's scores, refused first, then waiting, then delivered (each oldest first),
+    optionally of one `status`; one page of them. Three queries whatever the course's size: the
+    counts, the page (with each learner), and nothing in Python grows with the course."""
+    counts = {
+        str(state): int(n)
+        for state, n in session.execute(
+            select(ScoreRecord.status, func.count(ScoreRecord.id))
+            .where(ScoreRecord.context_id == context_pk)
+            .group_by(ScoreRecord.status)
+        )
+    }
+    total = counts.get(status, 0) if status else sum(counts.values())
+    pages = max(1, -(-total // size))
+    number = min(max(page, 1), pages)
+    order = case(
+        (ScoreRecord.status == Status.FAILED, 0),
+        (ScoreRecord.status == Status.PENDING, 1),
+        else_=2,
     )
-    order = {Status.FAILED: 0, Status.PENDING: 1, Status.DELIVERED: 2}
-    return sorted(records, key=lambda r: (order.get(Status(r.status), 3), r.id))
+    query = (
+        select(ScoreRecord)
+        .options(joinedload(ScoreRecord.user))
+        .where(ScoreRecord.context_id == context_pk)
+        .order_by(order, ScoreRecord.id)
+        .offset((number - 1) * size)
+        .limit(size)
+    )
+    if status:
+        query = query.where(ScoreRecord.status == status)
+    return RecordsPage(list(session.scalars(query)), counts, number, pages, total)
 
 
 def failed_count(session: Session, context_pk: int) -> int:

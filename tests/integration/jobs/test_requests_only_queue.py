@@ -117,12 +117,12 @@ def test_retry_now_queues_and_the_page_shows_the_wait(
     response = facilitator.post("grades/retry", "grades/")
     page = page_text(facilitator.client.get(response.headers["Location"]))
     assert "1 completion is on its way to the LMS." in page
-    assert "Waiting" in page
+    assert "Waiting (1)" in page
     assert fake_platform.state.scores == []
 
     run_queued()
     assert len(fake_platform.state.scores) == 1
-    assert "Waiting" not in page_text(facilitator.get("grades/"))
+    assert "Waiting (0)" in page_text(facilitator.get("grades/"))
 
 
 def test_sync_now_and_a_due_launch_queue_the_roster_sync(
