@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from lti_tool.extensions import db
 from lti_tool.launches.binding import current_launch
@@ -156,30 +158,36 @@ def _students_warning(label: str) -> dict[str, list[str]]:
 
 @blueprint.route("/web/strands/<int:strand_id>/end", methods=["GET", "POST"])
 def end_strand(strand_id: int):
-    owner = services.find_own_web(db.session, current_launch())
-    strand = services.own_strand(owner, strand_id)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        label = strand.label
-        services.end_strand(db.session, owner, strand_id)
-        db.session.commit()
-        confirm(_("“%(label)s” has ended: it stays in your history.", label=label))
-        return redirect(url_for("mentoring_web.my_web"), code=303)
-    return render_template("mentoring_web/end_strand.html", strand=strand, form=form)
+    return _confirm_then(
+        strand_id,
+        services.end_strand,
+        _l("“%(label)s” has ended: it stays in your history."),
+        "mentoring_web/end_strand.html",
+    )
 
 
 @blueprint.route("/web/strands/<int:strand_id>/remove", methods=["GET", "POST"])
 def remove_strand(strand_id: int):
+    return _confirm_then(
+        strand_id,
+        services.remove_strand,
+        _l("“%(label)s” is removed from your web."),
+        "mentoring_web/remove_strand.html",
+    )
+
+
+def _confirm_then(strand_id: int, act: Callable[..., Any], done: Any, template: str):
+    """Ending or removing a strand asks first: GET shows `template`, the confirmed POST acts."""
     owner = services.find_own_web(db.session, current_launch())
     strand = services.own_strand(owner, strand_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         label = strand.label
-        services.remove_strand(db.session, owner, strand_id)
+        act(db.session, owner, strand_id)
         db.session.commit()
-        confirm(_("“%(label)s” is removed from your web.", label=label))
+        confirm(str(done) % {"label": label})
         return redirect(url_for("mentoring_web.my_web"), code=303)
-    return render_template("mentoring_web/remove_strand.html", strand=strand, form=form)
+    return render_template(template, strand=strand, form=form)
 
 
 def _form_values(form: Any) -> dict[str, Any]:
