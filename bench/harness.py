@@ -326,6 +326,24 @@ def serve_tool(
 ) -> Iterator[ToolServer]:
     """gunicorn serving the tool on `listener` (closed here once gunicorn holds it); `extra_env`
     adds settings (LTI_TOOL_…) to its environment."""
+    env = {**server_environment(database_url, redis_url, log_level), **(extra_env or {})}
+    with serve_gunicorn(
+        listener, "lti_tool.wsgi:create_served_app()", env=env, workdir=workdir, workers=workers
+    ) as server:
+        yield server
+
+
+@contextmanager
+def serve_gunicorn(
+    listener: socket.socket,
+    app_spec: str,
+    *,
+    env: Mapping[str, str],
+    workdir: Path,
+    workers: int = 2,
+) -> Iterator[ToolServer]:
+    """`gunicorn --workers N app_spec` (sync workers, the Procfile's) on `listener`, with the
+    access log the benchmarks read; stopped on exit."""
     host, port = listener.getsockname()[:2]
     access_log = workdir / "gunicorn-access.log"
     output_log = workdir / "gunicorn-output.log"
@@ -343,13 +361,13 @@ def serve_tool(
         "--access-logformat",
         ACCESS_LOG_FORMAT,
         "--no-control-socket",  # gunicorn 25+ opens ~/.gunicorn/gunicorn.ctl, shared by every run
-        "lti_tool.wsgi:create_served_app()",
+        app_spec,
     ]
     with output_log.open("wb") as output:
         process = subprocess.Popen(
             command,
             cwd=paths.PROJECT_ROOT,
-            env={**server_environment(database_url, redis_url, log_level), **(extra_env or {})},
+            env=dict(env),
             pass_fds=(listener.fileno(),),
             stdout=output,
             stderr=subprocess.STDOUT,
@@ -548,13 +566,22 @@ class LaunchResult:
 
 
 def launch(
-    browser: Browser, platform: Platform, tool_base_url: str, user_key: str, tag: str
+    browser: Browser,
+    platform: Platform,
+    tool_base_url: str,
+    user_key: str,
+    tag: str,
+    *,
+    page_in_launch_response: bool = False,
 ) -> LaunchResult:
-    """One full launch; failures are recorded in the result (the benchmark counts them)."""
+    """One full launch; failures are recorded in the result (the benchmark counts them).
+
+    `page_in_launch_response`: the tool answers the id_token POST with the page itself (200 with
+    the course title, as pylti1p3's example does) instead of 303 to it; there is no page step."""
     result = LaunchResult(tag, user_key)
     started = time.perf_counter()
     try:
-        _launch_steps(browser, platform, tool_base_url, result)
+        _launch_steps(browser, platform, tool_base_url, result, page_in_launch_response)
     except (StepFailedError, requests.RequestException) as error:
         result.error = str(error)
     result.timings["total"] = time.perf_counter() - started
@@ -569,7 +596,11 @@ def _timed(result: LaunchResult, step: str, call: Callable[[], Page]) -> Page:
 
 
 def _launch_steps(
-    browser: Browser, platform: Platform, tool_base_url: str, result: LaunchResult
+    browser: Browser,
+    platform: Platform,
+    tool_base_url: str,
+    result: LaunchResult,
+    page_in_launch_response: bool = False,
 ) -> None:
     def step(name: str) -> dict[str, str]:
         return {STEP_HEADER: f"{result.tag}:{name}"}
@@ -591,6 +622,10 @@ def _launch_steps(
 
     fields = {"id_token": result.id_token, "state": result.state}
     page = _timed(result, "launch", lambda: browser.post(result.launch_url, fields, step("launch")))
+    if page_in_launch_response:
+        if page.status != 200 or html.escape(platform.course_title) not in page.text:
+            raise StepFailedError("launch", page, "200 with the course title")
+        return
     if page.status != 303 or "/l/" not in page.location:
         raise StepFailedError("launch", page, "303 to /l/<launch_id>/")
 
@@ -602,7 +637,12 @@ def _launch_steps(
 
 
 def run_launches(
-    stack: Stack, count: int, *, concurrency: int, tag_prefix: str = "launch"
+    stack: Stack,
+    count: int,
+    *,
+    concurrency: int,
+    tag_prefix: str = "launch",
+    page_in_launch_response: bool = False,
 ) -> tuple[list[LaunchResult], float]:
     """`count` launches from `concurrency` threads, each launch in a new browser (cookie jar), the
     users taking turns. Returns the results in order and the wall-clock seconds they took."""
@@ -612,7 +652,14 @@ def run_launches(
     def one(job: tuple[str, str]) -> LaunchResult:
         tag, user_key = job
         with requests.Session() as session:
-            return launch(HttpBrowser(session), stack.platform, stack.tool.base_url, user_key, tag)
+            return launch(
+                HttpBrowser(session),
+                stack.platform,
+                stack.tool.base_url,
+                user_key,
+                tag,
+                page_in_launch_response=page_in_launch_response,
+            )
 
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="browser") as pool:
