@@ -34,7 +34,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     from lti_tool import logs, rate_limits, routing, security
     from lti_tool.extensions import babel, csrf, db, limiter, migrate
-    from lti_tool.i18n import current_locale_code, select_locale
+    from lti_tool.i18n import current_locale_code, install_fast_template_gettext, select_locale
 
     logs.configure(app)
     db.init_app(app)
@@ -48,15 +48,18 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         locale_selector=select_locale,
         default_translation_directories=str(paths.TRANSLATIONS_DIR),
     )
+    install_fast_template_gettext(app)
     app.jinja_env.globals["current_locale_code"] = current_locale_code
     security.init_app(app)
     routing.init_app(app)
 
+    from lti_tool.lti.jwks_cache import KnownKeySets
     from lti_tool.lti.state_store import build_state_store
 
     app.extensions["lti_state_store"] = build_state_store(
         app.config.get("REDIS_URL"), lambda: db.session, app.config["REDIS_KEY_PREFIX"]
     )
+    app.extensions["lti_key_sets"] = KnownKeySets()
 
     from lti_tool.jobs import queue as job_queue
 

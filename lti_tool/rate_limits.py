@@ -19,17 +19,54 @@ from typing import Any
 
 from flask import current_app
 from limits import RateLimitItem, parse_many
+from limits.storage import MemoryStorage
 
 from lti_tool.extensions import limiter
 
 SETTINGS = ("RATE_LIMIT_LTI_LOGIN", "RATE_LIMIT_LTI_LAUNCH", "RATE_LIMIT_JWKS_REFETCH")
 
 
+class ProcessMemoryStorage(MemoryStorage):
+    """`limits`' memory store, expiring counts when they are read instead of from a timer.
+
+    MemoryStorage starts a `threading.Timer` thread on every hit once its last one has run (10 ms
+    later): on a busy login endpoint that is a thread started and joined per request, a tenth of a
+    launch's time in a worker. A count is read before each hit anyway (`get` drops an expired one),
+    so the only work left for a timer is forgetting addresses never seen again, done here inline
+    at most every SWEEP_SECONDS. Fixed-window counts only (the strategy set in extensions.py).
+    """
+
+    STORAGE_SCHEME = ["process-memory"]
+    SWEEP_SECONDS = 60.0
+
+    def __init__(self, uri: str | None = None, **options: Any) -> None:
+        super().__init__(uri, **options)
+        self._swept_at = time.monotonic()
+
+    def incr(self, key: str, expiry: float, amount: int = 1) -> int:
+        self.get(key)
+        self._sweep()
+        with self.locks[key]:
+            self.storage[key] += amount
+            if self.storage[key] == amount:
+                self.expirations[key] = time.time() + expiry
+        return self.storage.get(key, 0)
+
+    def _sweep(self) -> None:
+        now = time.monotonic()
+        if now - self._swept_at < self.SWEEP_SECONDS:
+            return
+        self._swept_at = now
+        for key, expires_at in list(self.expirations.items()):
+            if expires_at <= time.time():
+                self.get(key)  # drops it
+
+
 def storage_config(config: Mapping[str, Any]) -> dict[str, Any]:
     """Flask-Limiter's store: the shared Redis under this instance's key prefix, else memory."""
     redis_url = config.get("REDIS_URL")
     if not redis_url:
-        return {"RATELIMIT_STORAGE_URI": "memory://", "RATELIMIT_STORAGE_OPTIONS": {}}
+        return {"RATELIMIT_STORAGE_URI": "process-memory://", "RATELIMIT_STORAGE_OPTIONS": {}}
     return {
         "RATELIMIT_STORAGE_URI": redis_url,
         # limits adds ":" after the prefix: keys read "<REDIS_KEY_PREFIX>rate-limits:LIMITER/...".

@@ -6,19 +6,17 @@ from __future__ import annotations
 import secrets
 
 from lti_tool.lti.launch import LaunchClaims, LaunchContext
-from lti_tool.lti.models import Deployment, Platform
 from lti_tool.lti.state_store import StateStore
-from lti_tool.people.models import Context, User
+from lti_tool.people.services import LaunchPeople
 
 
 def start_launch_session(
     store: StateStore,
     claims: LaunchClaims,
     *,
-    platform: Platform,
-    deployment: Deployment,
-    user: User,
-    context: Context | None,
+    platform_pk: int,
+    deployment_pk: int,
+    people: LaunchPeople,
     lifetime_seconds: int,
 ) -> LaunchContext:
     """Store the launch under a fresh random id; pages carry that id in their URL."""
@@ -31,10 +29,10 @@ def start_launch_session(
         sub=claims.sub,
         role=claims.role,
         lti_roles=claims.lti_roles,
-        platform_pk=platform.id,
-        deployment_pk=deployment.id,
-        user_pk=user.id,
-        context_pk=None if context is None else context.id,
+        platform_pk=platform_pk,
+        deployment_pk=deployment_pk,
+        user_pk=people.user_pk,
+        context_pk=people.context_pk,
         context_id=claims.context_id,
         context_title=claims.context_title,
         resource_link_id=claims.resource_link_id,

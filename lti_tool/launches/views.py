@@ -55,7 +55,12 @@ def _policy() -> LaunchPolicy:
 def launch():
     store = current_app.extensions["lti_state_store"]
     message_launch = ToolMessageLaunch(
-        FlaskRequest(), DbToolConf(db.session), session=db.session, store=store, policy=_policy()
+        FlaskRequest(),
+        DbToolConf(db.session),
+        session=db.session,
+        store=store,
+        policy=_policy(),
+        known_key_sets=current_app.extensions["lti_key_sets"],
     )
     try:
         message_launch.validate()
@@ -65,16 +70,15 @@ def launch():
     except LtiException as error:  # anything pylti1p3 itself still raises
         raise LaunchError("launch-invalid", _("The launch is not valid.")) from error
     claims = parse_claims(message_launch.verified_body(), message_launch.get_client_id())
-    user, context = record_launch(
-        db.session, claims, message_launch.platform, message_launch.deployment
-    )
+    platform, deployment = message_launch.platform, message_launch.deployment
+    assert platform is not None and deployment is not None  # validate() found both
+    people = record_launch(db.session, claims, deployment.id)
     launch = start_launch_session(
         store,
         claims,
-        platform=message_launch.platform,
-        deployment=message_launch.deployment,
-        user=user,
-        context=context,
+        platform_pk=platform.id,
+        deployment_pk=deployment.id,
+        people=people,
         lifetime_seconds=current_app.config["LTI_LAUNCH_SECONDS"],
     )
     events.on_launch_recorded(db.session, launch)

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session, selectinload
 
 from lti_tool.errors import ConflictError, InvalidInputError, NotFoundError
@@ -92,6 +92,85 @@ def find_platform(session: Session, issuer: str, client_id: str | None) -> Platf
         return session.scalar(query.where(Platform.client_id == client_id))
     candidates = session.scalars(query.limit(2)).all()
     return candidates[0] if len(candidates) == 1 else None
+
+
+@dataclass(frozen=True)
+class PlatformRecord:
+    """What login and launch read of a registration: plain values from one Core select, so the
+    hot path builds no ORM object and the launch outlives its session without lazy loads."""
+
+    id: int
+    issuer: str
+    client_id: str
+    auth_login_url: str
+    auth_token_url: str
+    key_set_url: str
+    auth_audience: str | None
+
+
+@dataclass(frozen=True)
+class DeploymentRecord:
+    id: int
+    deployment_id: str
+    active: bool
+
+
+_PLATFORM_COLUMNS = (
+    Platform.id,
+    Platform.issuer,
+    Platform.client_id,
+    Platform.auth_login_url,
+    Platform.auth_token_url,
+    Platform.key_set_url,
+    Platform.auth_audience,
+)
+# Built once: each login and launch then only binds values to a statement already compiled.
+_REGISTRATION = select(*_PLATFORM_COLUMNS).where(
+    Platform.issuer == bindparam("issuer"), Platform.client_id == bindparam("client_id")
+)
+_ONLY_REGISTRATION = (
+    select(*_PLATFORM_COLUMNS).where(Platform.issuer == bindparam("issuer")).limit(2)
+)
+_LAUNCH_REGISTRATION = (
+    select(*_PLATFORM_COLUMNS, Deployment.id, Deployment.active)
+    .outerjoin(
+        Deployment,
+        and_(
+            Deployment.platform_id == Platform.id,
+            Deployment.deployment_id == bindparam("deployment_id"),
+        ),
+    )
+    .where(Platform.issuer == bindparam("issuer"), Platform.client_id == bindparam("client_id"))
+)
+
+
+def find_platform_record(
+    session: Session, issuer: str, client_id: str | None
+) -> PlatformRecord | None:
+    """`find_platform` as plain values, for login (pylti1p3's ToolConf asks for it)."""
+    if client_id:
+        row = session.execute(_REGISTRATION, {"issuer": issuer, "client_id": client_id}).first()
+        return None if row is None else PlatformRecord(*row)
+    rows = session.execute(_ONLY_REGISTRATION, {"issuer": issuer}).all()
+    return PlatformRecord(*rows[0]) if len(rows) == 1 else None
+
+
+def find_launch_registration(
+    session: Session, issuer: str, client_id: str, deployment_id: str | None
+) -> tuple[PlatformRecord, DeploymentRecord | None] | None:
+    """The registration and, when `deployment_id` names one of its deployments, that deployment:
+    one statement for the launch, which needs both (None: no such registration)."""
+    row = session.execute(
+        _LAUNCH_REGISTRATION,
+        {"issuer": issuer, "client_id": client_id, "deployment_id": deployment_id or ""},
+    ).first()
+    if row is None:
+        return None
+    platform = PlatformRecord(*row[:7])
+    deployment_pk, active = row[7], row[8]
+    if deployment_pk is None or deployment_id is None:
+        return platform, None
+    return platform, DeploymentRecord(deployment_pk, deployment_id, bool(active))
 
 
 def registered_client_ids(session: Session, issuer: str) -> list[str]:

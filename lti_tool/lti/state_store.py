@@ -16,7 +16,7 @@ from datetime import timedelta
 from typing import Any, Protocol
 
 import redis
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -53,6 +53,32 @@ class StateStore(Protocol):
 
 DEFAULT_TIMEOUT = 86400
 
+# Built once: every login and launch writes and reads entries, and a statement built per call
+# costs more than running it.
+_entries = StateEntry.__table__
+_GET = select(_entries.c.value).where(
+    _entries.c.key == bindparam("key"), _entries.c.expires_at > bindparam("now")
+)
+_POP = (
+    delete(_entries)
+    .where(_entries.c.key == bindparam("key"), _entries.c.expires_at > bindparam("now"))
+    .returning(_entries.c.value)
+)
+_DELETE = delete(_entries).where(_entries.c.key == bindparam("key"))
+
+
+def _build_upsert(insert: Any) -> Any:
+    statement = insert(_entries).values(
+        key=bindparam("key"), value=bindparam("value"), expires_at=bindparam("expires_at")
+    )
+    return statement.on_conflict_do_update(
+        index_elements=[_entries.c.key],
+        set_={"value": statement.excluded.value, "expires_at": statement.excluded.expires_at},
+    )
+
+
+_UPSERT = {"postgresql": _build_upsert(postgresql.insert), "sqlite": _build_upsert(sqlite.insert)}
+
 
 class DatabaseStateStore:
     def __init__(self, session_factory: Any) -> None:
@@ -63,54 +89,41 @@ class DatabaseStateStore:
         return self._session_factory()
 
     def get(self, key: str) -> Any:
-        return self._session.scalar(
-            select(StateEntry.value).where(StateEntry.key == key, StateEntry.expires_at > utcnow())
-        )
+        return self._session.scalar(_GET, {"key": key, "now": utcnow()})
 
     def set(self, key: str, value: Any, timeout: int | None = None) -> None:
-        self._session.execute(_upsert(self._session, key, value, timeout))
+        self._session.execute(*_upsert(self._session, key, value, timeout))
 
     def set_committed(self, key: str, value: Any, timeout: int | None = None) -> None:
         # The JWKS cache: a launch refused after a refetch rolls the request back, which would
         # undo the refetch time and let every forged kid trigger another fetch.
         with Session(self._session.get_bind()) as own, own.begin():
-            own.execute(_upsert(own, key, value, timeout))
+            own.execute(*_upsert(own, key, value, timeout))
 
     def get_committed(self, key: str) -> Any:
         with Session(self._session.get_bind()) as own:
-            return own.scalar(
-                select(StateEntry.value).where(
-                    StateEntry.key == key, StateEntry.expires_at > utcnow()
-                )
-            )
+            return own.scalar(_GET, {"key": key, "now": utcnow()})
 
     def delete_committed(self, key: str) -> None:
         with Session(self._session.get_bind()) as own, own.begin():
-            own.execute(delete(StateEntry).where(StateEntry.key == key))
+            own.execute(_DELETE, {"key": key})
 
     def pop(self, key: str) -> Any:
-        row = self._session.execute(
-            delete(StateEntry)
-            .where(StateEntry.key == key, StateEntry.expires_at > utcnow())
-            .returning(StateEntry.value)
-        ).first()
+        row = self._session.execute(_POP, {"key": key, "now": utcnow()}).first()
         return None if row is None else row[0]
 
     def delete(self, key: str) -> None:
-        self._session.execute(delete(StateEntry).where(StateEntry.key == key))
+        self._session.execute(_DELETE, {"key": key})
 
     def purge_expired(self) -> int:
         result = self._session.execute(delete(StateEntry).where(StateEntry.expires_at <= utcnow()))
         return result.rowcount or 0
 
 
-def _upsert(session: Session, key: str, value: Any, timeout: int | None) -> Any:
+def _upsert(session: Session, key: str, value: Any, timeout: int | None) -> tuple[Any, dict]:
     expires_at = utcnow() + timedelta(seconds=timeout or DEFAULT_TIMEOUT)
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = insert(StateEntry).values(key=key, value=value, expires_at=expires_at)
-    return statement.on_conflict_do_update(
-        index_elements=[StateEntry.key], set_={"value": value, "expires_at": expires_at}
-    )
+    statement = _UPSERT[session.get_bind().dialect.name]
+    return statement, {"key": key, "value": value, "expires_at": expires_at}
 
 
 class RedisStateStore:

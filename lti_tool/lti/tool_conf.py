@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from lti_tool.lti import registrations
 from lti_tool.lti.keys import active_key
 from lti_tool.lti.models import Platform
+from lti_tool.lti.registrations import PlatformRecord
 
 
 class DbToolConf(ToolConfAbstract):
@@ -46,7 +47,7 @@ class DbToolConf(ToolConfAbstract):
     def find_registration_by_params(
         self, iss: str, client_id: str | None, *args: Any, **kwargs: Any
     ) -> Registration | None:
-        platform = registrations.find_platform(self._session, iss, client_id)
+        platform = registrations.find_platform_record(self._session, iss, client_id)
         return None if platform is None else self.registration_for(platform)
 
     def find_deployment(self, iss: str, deployment_id: str) -> PyltiDeployment | None:
@@ -63,7 +64,7 @@ class DbToolConf(ToolConfAbstract):
             return None
         return PyltiDeployment().set_deployment_id(deployment.deployment_id)
 
-    def registration_for(self, platform: Platform) -> Registration:
+    def registration_for(self, platform: Platform | PlatformRecord) -> Registration:
         registration = (
             Registration()
             .set_issuer(platform.issuer)

@@ -21,18 +21,18 @@ import jwt
 import requests
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from jwcrypto.jwk import JWK
 from pylti1p3.contrib.flask import FlaskMessageLaunch, FlaskRequest
 from sqlalchemy.orm import Session
 
 from lti_tool.lti import launch as claims
 from lti_tool.lti.errors import LaunchError
-from lti_tool.lti.jwks_cache import KeySetError, KeySetPolicy, find_platform_key
+from lti_tool.lti.jwks_cache import KeySetError, KeySetPolicy, KnownKeySets, find_platform_key
 from lti_tool.lti.login import login_record_key, state_cookie_service
 from lti_tool.lti.registrations import (
     MAX_DEPLOYMENT_ID_LENGTH,
-    find_deployment,
-    find_platform,
+    DeploymentRecord,
+    PlatformRecord,
+    find_launch_registration,
     registered_client_ids,
 )
 from lti_tool.lti.state_store import StateStore
@@ -57,6 +57,7 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         store: StateStore,
         policy: LaunchPolicy,
         requests_session: requests.Session | None = None,
+        known_key_sets: KnownKeySets | None = None,
     ) -> None:
         super().__init__(
             request,
@@ -68,7 +69,11 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         self._store = store
         self._policy = policy
         self._tool_conf = tool_config
+        self._known_key_sets = known_key_sets
         self.login_record: dict[str, Any] | None = None
+        self.platform: PlatformRecord | None = None
+        self.deployment: DeploymentRecord | None = None
+        self._deployment_found: DeploymentRecord | None = None
 
     # -- the pipeline ---------------------------------------------------------------------------
     def validate(self) -> ToolMessageLaunch:
@@ -163,13 +168,22 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         if not isinstance(iss, str) or not iss:
             raise LaunchError("iss-missing", _("The id_token has no issuer (iss)."), status=401)
         client_id = self.get_client_id()
-        self.platform = find_platform(self._session, iss, client_id)
-        if self.platform is None:
+        # The deployment comes with the registration in the same statement; it is checked in
+        # validate_deployment, once the signature says the claim is the platform's.
+        deployment_id = self._jwt["body"].get(claims.DEPLOYMENT_ID)
+        found = find_launch_registration(
+            self._session,
+            iss,
+            client_id,
+            deployment_id if isinstance(deployment_id, str) else None,
+        )
+        if found is None:
             raise LaunchError(
                 "registration-unknown",
                 _("This LMS (issuer and client ID) is not registered with the tool."),
                 status=401,
             )
+        self.platform, self._deployment_found = found
         self._reject_untrusted_audiences(iss)
         self._registration = self._tool_conf.registration_for(self.platform)
         return self
@@ -197,17 +211,19 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         ids["client_id"] = body.get("azp") or (aud[0] if isinstance(aud, list) and aud else aud)
         return {key: str(value)[:255] for key, value in ids.items() if isinstance(value, str)}
 
-    def get_public_key(self) -> tuple[str, str]:
+    def get_public_key(self) -> tuple[Any, str]:
+        """The platform's RSA public key for this token's kid (parsed; see jwks_cache)."""
         if self._registration is None:
             raise RuntimeError("get_public_key() before validate_registration()")
         kid = self._jwt["header"]["kid"]
         try:
-            jwk = find_platform_key(
+            key = find_platform_key(
                 self._store,
                 self._registration.get_key_set_url(),
                 kid,
                 self._policy.key_sets,
                 self._requests_session,
+                self._known_key_sets,
             )
         except KeySetError as error:
             raise LaunchError(
@@ -215,11 +231,11 @@ class ToolMessageLaunch(FlaskMessageLaunch):
                 _("The LMS's public keys could not be fetched: %(reason)s", reason=str(error)),
                 status=401,
             ) from error
-        if jwk is None or jwk.get("kty") != "RSA" or jwk.get("alg", "RS256") != "RS256":
+        if key is None:
             raise LaunchError(
                 "kid-unknown", _("The LMS has no public key with this key id (kid)."), status=401
             )
-        return JWK.from_json(json.dumps(jwk)).export_to_pem().decode(), "RS256"
+        return key, "RS256"
 
     def validate_jwt_signature(self) -> ToolMessageLaunch:
         if self._registration is None:
@@ -304,8 +320,7 @@ class ToolMessageLaunch(FlaskMessageLaunch):
 
     def validate_deployment(self) -> ToolMessageLaunch:
         body = self._jwt["body"]
-        platform = self.platform
-        deployment = find_deployment(self._session, platform, body[claims.DEPLOYMENT_ID])
+        deployment = self._deployment_found
         if deployment is None:
             raise LaunchError(
                 "deployment-unknown",
@@ -322,7 +337,7 @@ class ToolMessageLaunch(FlaskMessageLaunch):
                 _("This deployment of the tool has been switched off by the administrator."),
                 status=403,
             )
-        self.platform, self.deployment = platform, deployment
+        self.deployment = deployment
         return self
 
     def validate_login(self) -> ToolMessageLaunch:
