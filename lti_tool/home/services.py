@@ -70,17 +70,17 @@ def learner_home(
             ),
         )
     )
-    owner = web_service.find_own_web(session, launch)
+    web = web_service.own_web_facts(session, launch)
     invitation = None
-    if owner is not None:
-        found = gap_prompts(web_service.web_facts(owner), today, limit=1)
+    if web is not None:
+        found = gap_prompts(web, today, limit=1)
         invitation = found[0] if found else None
     return LearnerHome(
         assigned=by_date,
         statuses=statuses,
         new_feedback=conversation.new_for_learner(session, launch),
         continue_slug=progress.last_worked_on(session, launch),
-        web_started=owner is not None and bool(owner.strands),
+        web_started=web is not None and bool(web.strands),
         invitation=invitation,
     )
 
@@ -89,7 +89,7 @@ def facilitator_home(
     session: Session, launch: LaunchContext, now: datetime, config: dict[str, Any]
 ) -> FacilitatorHome:
     context_pk = review_service.require_facilitator(launch)
-    row = roster_sync.sync_state(session, context_pk)
+    row = roster_sync.sync_times(session, context_pk)
     max_age = int(config["ROSTER_MAX_AGE_SECONDS"])
     return FacilitatorHome(
         awaiting=review_service.awaiting_by_module(session, launch),

@@ -70,8 +70,7 @@ def launch():
     except LtiException as error:  # anything pylti1p3 itself still raises
         raise LaunchError("launch-invalid", _("The launch is not valid.")) from error
     claims = parse_claims(message_launch.verified_body(), message_launch.get_client_id())
-    platform, deployment = message_launch.platform, message_launch.deployment
-    assert platform is not None and deployment is not None  # validate() found both
+    platform, deployment = message_launch.verified_registration()
     people = record_launch(db.session, claims, deployment.id)
     launch = start_launch_session(
         store,

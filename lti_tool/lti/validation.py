@@ -376,6 +376,11 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         tool never uses (its services read the LaunchContext stored by `start_launch_session`)."""
         return self
 
+    def verified_registration(self) -> tuple[PlatformRecord, DeploymentRecord]:
+        if not self._validated or self.platform is None or self.deployment is None:
+            raise RuntimeError("verified_registration() before validate()")
+        return self.platform, self.deployment
+
     def verified_body(self) -> dict[str, Any]:
         if not self._validated:
             raise RuntimeError("verified_body() before validate()")

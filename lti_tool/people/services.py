@@ -131,9 +131,7 @@ def _record_user(session: Session, claims: LaunchClaims, now: datetime, found: A
     return int(user_pk)
 
 
-def _record_context(
-    session: Session, claims: LaunchClaims, deployment_pk: int, found: Any
-) -> int:
+def _record_context(session: Session, claims: LaunchClaims, deployment_pk: int, found: Any) -> int:
     if found is not None and found[7] is not None:
         context_pk, title, label = found[7], found[8], found[9]
         changes = {
@@ -145,9 +143,7 @@ def _record_context(
             if value and value != stored
         }
         if changes:
-            session.execute(
-                update(_contexts).where(_contexts.c.id == context_pk).values(**changes)
-            )
+            session.execute(update(_contexts).where(_contexts.c.id == context_pk).values(**changes))
         return int(context_pk)
     inserted = _insert(
         session,
@@ -188,7 +184,9 @@ def _record_membership(
         "status": MEMBER_ACTIVE,  # the LMS let them launch from this course just now
     }
     if found is not None and found[10] is not None:
-        stored = dict(zip(("role", "lti_roles", "mentee_subs", "status"), found[11:15], strict=True))
+        stored = dict(
+            zip(("role", "lti_roles", "mentee_subs", "status"), found[11:15], strict=True)
+        )
         changes = {name: value for name, value in values.items() if value != stored[name]}
         if changes or _stale(found[15], now):
             session.execute(

@@ -22,7 +22,7 @@ from typing import Any
 
 import requests
 from flask import current_app
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import bindparam, case, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from lti_tool.db import utcnow
@@ -393,12 +393,14 @@ def course_records(
 
 def failed_count(session: Session, context_pk: int) -> int:
     """How many of the course's scores the LMS refused for good (the course home's alert)."""
-    found: int | None = session.scalar(
-        select(func.count(ScoreRecord.id)).where(
-            ScoreRecord.context_id == context_pk, ScoreRecord.status == Status.FAILED
-        )
-    )
+    found: int | None = session.scalar(_FAILED_COUNT, {"context_pk": context_pk})
     return found or 0
+
+
+# Built once: every facilitator's course home asks.
+_FAILED_COUNT = select(func.count(ScoreRecord.id)).where(
+    ScoreRecord.context_id == bindparam("context_pk"), ScoreRecord.status == Status.FAILED
+)
 
 
 def list_records(session: Session, *, pending_only: bool = False) -> list[ScoreRecord]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from lti_tool import errors
@@ -60,6 +60,12 @@ def list_for_course(session: Session, launch: LaunchContext) -> dict[str, Module
         select(ModuleAssignment).where(ModuleAssignment.context_id == _course(launch))
     )
     return {row.module_slug: row for row in rows}
+
+
+# Built once: every learner's course home reads it.
+_COURSE_TERMS = select(
+    ModuleAssignment.module_slug, ModuleAssignment.required, ModuleAssignment.due_on
+).where(ModuleAssignment.context_id == bindparam("context_pk"))
 
 
 def _row(session: Session, course: int, slug: str) -> ModuleAssignment | None:
@@ -203,8 +209,10 @@ def learner_view(
     `statuses` is the learner's ModuleStatus by slug; `today` defaults to the UTC date.
     """
     terms = {
-        slug: AssignmentTerms(slug, row.required, row.due_on)
-        for slug, row in list_for_course(session, launch).items()
+        slug: AssignmentTerms(slug, required, due_on)
+        for slug, required, due_on in session.execute(
+            _COURSE_TERMS, {"context_pk": _course(launch)}
+        )
     }
     completed = {slug for slug, status in statuses.items() if status == ModuleStatus.COMPLETED}
     return learner_order(

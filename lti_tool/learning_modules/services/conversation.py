@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from lti_tool.db import utcnow
@@ -30,7 +30,7 @@ from lti_tool.learning_modules.services.progress import (
     require_course,
     sanitise_answer,
 )
-from lti_tool.learning_modules.services.review import learner_name
+from lti_tool.learning_modules.services.review import learner_name_of
 from lti_tool.limits import limit
 from lti_tool.lti.launch import LaunchContext
 from lti_tool.lti.roles import ToolRole
@@ -168,34 +168,66 @@ def threads(session: Session, feedback: list[Feedback], *, for_learner: bool) ->
     return found
 
 
+_UNREAD_REPLY = (
+    select(func.max(FeedbackReply.created_at))
+    .where(
+        FeedbackReply.feedback_id == Feedback.id,
+        FeedbackReply.from_learner.is_(False),
+        FeedbackReply.read_at.is_(None),
+    )
+    .scalar_subquery()
+)
+# Built once: the course home asks on every learner's visit.
+_NEW_FOR_LEARNER = (
+    select(
+        Reflection.module_slug,
+        Reflection.prompt_id,
+        Feedback.id,
+        func.coalesce(_UNREAD_REPLY, Feedback.created_at),
+    )
+    .join(ReflectionVersion, Feedback.reflection_version_id == ReflectionVersion.id)
+    .join(Reflection, ReflectionVersion.reflection_id == Reflection.id)
+    .where(
+        Reflection.user_id == bindparam("user_pk"),
+        Reflection.context_id == bindparam("context_pk"),
+        or_(Feedback.learner_read_at.is_(None), _UNREAD_REPLY.is_not(None)),
+    )
+)
+
+
 def new_for_learner(session: Session, launch: LaunchContext) -> list[NewForLearner]:
     """Feedback in this course that holds something this learner has not read: the feedback
     itself, or a facilitator's reply. Newest first; one query."""
-    context_pk = require_course(launch)
-    unread_reply = (
-        select(func.max(FeedbackReply.created_at))
-        .where(
-            FeedbackReply.feedback_id == Feedback.id,
-            FeedbackReply.from_learner.is_(False),
-            FeedbackReply.read_at.is_(None),
-        )
-        .scalar_subquery()
-    )
     rows = session.execute(
-        select(Reflection.module_slug, Reflection.prompt_id, Feedback, unread_reply)
-        .join(ReflectionVersion, Feedback.reflection_version_id == ReflectionVersion.id)
-        .join(Reflection, ReflectionVersion.reflection_id == Reflection.id)
-        .where(
-            Reflection.user_id == launch.user_pk,
-            Reflection.context_id == context_pk,
-            or_(Feedback.learner_read_at.is_(None), unread_reply.is_not(None)),
-        )
+        _NEW_FOR_LEARNER, {"user_pk": launch.user_pk, "context_pk": require_course(launch)}
     ).all()
-    found = [
-        NewForLearner(slug, prompt, feedback.id, latest or feedback.created_at)
-        for slug, prompt, feedback, latest in rows
-    ]
+    found = [NewForLearner(slug, prompt, feedback_id, at) for slug, prompt, feedback_id, at in rows]
     return sorted(found, key=lambda item: (item.at, item.feedback_id), reverse=True)
+
+
+# Built once: every facilitator's course home asks (the names only: no User objects loaded).
+_NEW_REPLIES = (
+    select(
+        Reflection.module_slug,
+        ReflectionVersion.id,
+        User.name,
+        User.given_name,
+        User.family_name,
+        func.max(FeedbackReply.created_at),
+    )
+    .join(Feedback, FeedbackReply.feedback_id == Feedback.id)
+    .join(ReflectionVersion, Feedback.reflection_version_id == ReflectionVersion.id)
+    .join(Reflection, ReflectionVersion.reflection_id == Reflection.id)
+    .join(User, User.id == Reflection.user_id)
+    .where(
+        Reflection.context_id == bindparam("context_pk"),
+        ReflectionVersion.visibility == FACILITATOR,
+        FeedbackReply.from_learner.is_(True),
+        FeedbackReply.read_at.is_(None),
+    )
+    .group_by(Reflection.module_slug, ReflectionVersion.id, User.id)
+)
+_NEW_REPLIES_IN_MODULE = _NEW_REPLIES.where(Reflection.module_slug == bindparam("module_slug"))
 
 
 def new_replies_for_facilitator(
@@ -206,31 +238,12 @@ def new_replies_for_facilitator(
     context_pk = require_course(launch)
     if not launch.is_facilitator:
         raise ForbiddenError(_l("Only a facilitator of this course can read learners' replies."))
-    query = (
-        select(
-            Reflection.module_slug,
-            ReflectionVersion.id,
-            User,
-            func.max(FeedbackReply.created_at),
-        )
-        .join(Feedback, FeedbackReply.feedback_id == Feedback.id)
-        .join(ReflectionVersion, Feedback.reflection_version_id == ReflectionVersion.id)
-        .join(Reflection, ReflectionVersion.reflection_id == Reflection.id)
-        .join(User, User.id == Reflection.user_id)
-        .where(
-            and_(
-                Reflection.context_id == context_pk,
-                ReflectionVersion.visibility == FACILITATOR,
-                FeedbackReply.from_learner.is_(True),
-                FeedbackReply.read_at.is_(None),
-            )
-        )
-        .group_by(Reflection.module_slug, ReflectionVersion.id, User.id)
-    )
+    query = _NEW_REPLIES
+    params: dict[str, object] = {"context_pk": context_pk}
     if module_slug is not None:
-        query = query.where(Reflection.module_slug == module_slug)
+        query, params["module_slug"] = _NEW_REPLIES_IN_MODULE, module_slug
     found = [
-        NewReply(slug, version_id, learner_name(user), at)
-        for slug, version_id, user, at in session.execute(query).all()
+        NewReply(slug, version_id, learner_name_of(name, given, family), at)
+        for slug, version_id, name, given, family, at in session.execute(query, params).all()
     ]
     return sorted(found, key=lambda item: (item.at, item.version_id), reverse=True)

@@ -14,7 +14,7 @@ from datetime import datetime
 
 import nh3
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from lti_tool import errors
@@ -379,6 +379,23 @@ def set_visibility(
     return reflection
 
 
+# Built once: the course home reads both on every learner's visit.
+_MY_PROGRESS = select(ModuleProgress.module_slug, ModuleProgress.completed_at).where(
+    ModuleProgress.user_id == bindparam("user_pk"),
+    ModuleProgress.context_id == bindparam("context_pk"),
+)
+_LAST_WORKED_ON = (
+    select(ModuleProgress.module_slug)
+    .where(
+        ModuleProgress.user_id == bindparam("user_pk"),
+        ModuleProgress.context_id == bindparam("context_pk"),
+        ModuleProgress.completed_at.is_(None),
+    )
+    .order_by(ModuleProgress.updated_at.desc(), ModuleProgress.id.desc())
+    .limit(1)
+)
+
+
 def my_modules_overview(
     session: Session, launch: LaunchContext, modules: tuple[Module, ...]
 ) -> dict[str, ModuleStatus]:
@@ -388,10 +405,7 @@ def my_modules_overview(
     completion time, so it alone tells the three states apart.
     """
     rows = session.execute(
-        select(ModuleProgress.module_slug, ModuleProgress.completed_at).where(
-            ModuleProgress.user_id == launch.user_pk,
-            ModuleProgress.context_id == require_course(launch),
-        )
+        _MY_PROGRESS, {"user_pk": launch.user_pk, "context_pk": require_course(launch)}
     ).all()
     found = {slug: completed_at for slug, completed_at in rows}
     return {
@@ -409,13 +423,6 @@ def my_modules_overview(
 def last_worked_on(session: Session, launch: LaunchContext) -> str | None:
     """The module this learner last worked on in this course and has not completed, if any."""
     slug: str | None = session.scalar(
-        select(ModuleProgress.module_slug)
-        .where(
-            ModuleProgress.user_id == launch.user_pk,
-            ModuleProgress.context_id == require_course(launch),
-            ModuleProgress.completed_at.is_(None),
-        )
-        .order_by(ModuleProgress.updated_at.desc(), ModuleProgress.id.desc())
-        .limit(1)
+        _LAST_WORKED_ON, {"user_pk": launch.user_pk, "context_pk": require_course(launch)}
     )
     return slug

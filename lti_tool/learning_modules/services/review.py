@@ -29,6 +29,7 @@ from lti_tool.learning_modules.services.progress import (
 )
 from lti_tool.limits import limit
 from lti_tool.lti.launch import LaunchContext
+from lti_tool.lti.names import person_name
 from lti_tool.people.models import User
 
 PROBLEM_MESSAGES = {
@@ -80,6 +81,11 @@ def require_facilitator(launch: LaunchContext) -> int:
 def learner_name(user: User | None) -> str:
     """The learner's name for a facilitator or mentor, or "A learner" when the LMS sent none."""
     return (user.display_name if user else "") or str(_l("A learner"))
+
+
+def learner_name_of(name: str | None, given_name: str | None, family_name: str | None) -> str:
+    """`learner_name` from the name columns alone, for queries that load no User."""
+    return person_name(name, given_name, family_name) or str(_l("A learner"))
 
 
 def latest_version_numbers() -> Subquery:

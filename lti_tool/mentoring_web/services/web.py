@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from types import SimpleNamespace
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, selectinload
 
 from lti_tool import errors
@@ -64,6 +65,39 @@ def find_own_web(session: Session, launch: LaunchContext) -> WebOwner | None:
         select(WebOwner)
         .options(selectinload(WebOwner.strands))
         .where(WebOwner.user_id == launch.user_pk, WebOwner.context_id == context_pk)
+    )
+
+
+_owners, _strands = WebOwner.__table__, Strand.__table__
+# A web as the course home reads it, built once: the owner's card and its strands, one row each
+# (the owner's columns repeated), for `web_facts` without ORM objects.
+_OWN_WEB_ROWS = (
+    select(
+        *(column.label(f"web_{column.name}") for column in _owners.c),
+        *(column.label(column.name) for column in _strands.c),
+    )
+    .select_from(_owners)
+    .outerjoin(_strands, _strands.c.owner_id == _owners.c.id)
+    .where(
+        _owners.c.user_id == bindparam("user_pk"), _owners.c.context_id == bindparam("context_pk")
+    )
+    .order_by(_strands.c.id)
+)
+
+
+def own_web_facts(session: Session, launch: LaunchContext) -> WebFacts | None:
+    """`web_facts(find_own_web(...))` in one prebuilt statement, for pages that only read it."""
+    rows = session.execute(
+        _OWN_WEB_ROWS, {"user_pk": launch.user_pk, "context_pk": require_course(launch)}
+    ).all()
+    if not rows:
+        return None
+    owner = SimpleNamespace(
+        **{column.name: getattr(rows[0], f"web_{column.name}") for column in _owners.c}
+    )
+    return WebFacts(
+        centre=centre_card(owner),  # type: ignore[arg-type]  # the owner's columns, by name
+        strands=tuple(facts_of_strand(row) for row in rows if row.id is not None),  # type: ignore[arg-type]
     )
 
 

@@ -22,7 +22,8 @@ from typing import Any
 
 import requests
 from flask import Flask
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -68,19 +69,59 @@ class SyncReport:
         return self.error is None and not self.skipped
 
 
-def remember_service(session: Session, launch: LaunchContext) -> RosterSync | None:
-    """Keep the course's NRPS address from a launch, so later syncs need no launch. Flushes."""
+@dataclass(frozen=True)
+class SyncTimes:
+    """What a launch needs to know of a course's sync to tell whether one is due (`is_due`)."""
+
+    synced_at: datetime | None
+    attempted_at: datetime | None
+    requested_at: datetime | None
+    running_since: datetime | None
+    last_error: str | None
+
+
+_syncs = RosterSync.__table__
+# Built once: every launch from a course with a roster address runs it.
+_SYNC_OF_COURSE = select(
+    _syncs.c.memberships_url,
+    _syncs.c.synced_at,
+    _syncs.c.attempted_at,
+    _syncs.c.requested_at,
+    _syncs.c.running_since,
+    _syncs.c.last_error,
+).where(_syncs.c.context_id == bindparam("context_pk"))
+
+
+def remember_service(session: Session, launch: LaunchContext) -> SyncTimes | None:
+    """Keep the course's NRPS address from a launch, so later syncs need no launch. One read, and
+    a write only when the address is new or moved. Flushes."""
     if launch.context_pk is None or launch.nrps_url is None:
         return None
-    row = sync_state(session, launch.context_pk)
+    row = session.execute(_SYNC_OF_COURSE, {"context_pk": launch.context_pk}).first()
     if row is None:
-        row = RosterSync(context_id=launch.context_pk, memberships_url=launch.nrps_url)
-        session.add(row)
-    elif row.memberships_url != launch.nrps_url:
-        row.memberships_url = launch.nrps_url
-        row.differences_url = None  # a differences link belongs to the address that gave it
-    session.flush()
-    return row
+        insert = (
+            postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        )
+        session.execute(
+            insert(_syncs)
+            .values(context_id=launch.context_pk, memberships_url=launch.nrps_url)
+            .on_conflict_do_nothing(index_elements=[_syncs.c.context_id])
+        )
+        return SyncTimes(None, None, None, None, None)
+    if row.memberships_url != launch.nrps_url:
+        # A differences link belongs to the address that gave it.
+        session.execute(
+            update(_syncs)
+            .where(_syncs.c.context_id == launch.context_pk)
+            .values(memberships_url=launch.nrps_url, differences_url=None)
+        )
+    return SyncTimes(*row[1:])
+
+
+def sync_times(session: Session, context_pk: int) -> SyncTimes | None:
+    """The course's sync times without loading its row as an object (the course home's alert)."""
+    row = session.execute(_SYNC_OF_COURSE, {"context_pk": context_pk}).first()
+    return None if row is None else SyncTimes(*row[1:])
 
 
 def sync_state(session: Session, context_pk: int) -> RosterSync | None:
@@ -88,7 +129,7 @@ def sync_state(session: Session, context_pk: int) -> RosterSync | None:
 
 
 def is_due(
-    row: RosterSync,
+    row: RosterSync | SyncTimes,
     now: datetime,
     *,
     max_age_seconds: int,
@@ -139,7 +180,11 @@ def due_courses(session: Session, now: datetime, config: Mapping[str, Any]) -> l
 
 
 def progress_of(
-    row: RosterSync, now: datetime, max_age_seconds: int, retry_seconds: int, lease_seconds: int
+    row: RosterSync | SyncTimes,
+    now: datetime,
+    max_age_seconds: int,
+    retry_seconds: int,
+    lease_seconds: int,
 ) -> domain.SyncProgress:
     return domain.sync_progress(
         synced_at=row.synced_at,
