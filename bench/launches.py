@@ -133,11 +133,19 @@ def measure(database: str, options: argparse.Namespace) -> dict[str, Any]:
 
 
 class QueryCounter:
+    """A `before_cursor_execute` listener: counts statements and keeps the last request's."""
+
     def __init__(self) -> None:
         self.count = 0
+        self.statements: list[str] = []
 
-    def __call__(self, *_args: Any) -> None:
+    def __call__(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         self.count += 1
+        self.statements.append(" ".join(statement.split()))
+
+    def reset(self) -> None:
+        self.count = 0
+        self.statements = []
 
 
 class TestClientBrowser:
@@ -150,11 +158,14 @@ class TestClientBrowser:
         self.platform_http = platform_http
         self.counter = counter
         self.queries: dict[str, int] = {}
+        self.statements: dict[str, list[str]] = {}
 
     def _tool(self, method: str, url: str, headers: Mapping[str, str], **kwargs: Any) -> Page:
-        self.counter.count = 0
+        self.counter.reset()
         response = self.client.open(url, method=method, headers=dict(headers), **kwargs)
-        self.queries[headers[STEP_HEADER].rpartition(":")[2]] = self.counter.count
+        step = headers[STEP_HEADER].rpartition(":")[2]
+        self.queries[step] = self.counter.count
+        self.statements[step] = list(self.counter.statements)
         return Page(
             response.status_code,
             response.headers.get("Location", ""),
@@ -190,6 +201,7 @@ def count_queries(database: str, options: argparse.Namespace, launches: int = 10
             engine = db.engine
         event.listen(engine, "before_cursor_execute", counter)
         runs: list[dict[str, int]] = []
+        statements: dict[str, dict[str, list[str]]] = {}  # by user: their last launch's
         try:
             users = platform.user_keys
             for n in range(len(users) + launches):
@@ -200,6 +212,7 @@ def count_queries(database: str, options: argparse.Namespace, launches: int = 10
                 if not result.ok:
                     raise RuntimeError(f"in-process launch failed: {result.error}")
                 runs.append(browser.queries)
+                statements[users[n % len(users)]] = browser.statements
         finally:
             event.remove(engine, "before_cursor_execute", counter)
             with app.app_context():
@@ -216,6 +229,7 @@ def count_queries(database: str, options: argparse.Namespace, launches: int = 10
             }
             for step in TOOL_STEPS
         },
+        "steady_statements": statements,
     }
 
 
@@ -246,6 +260,11 @@ def print_report(run: dict[str, Any], queries: dict[str, Any]) -> None:
     for sample in run["error_samples"]:
         print(f"  error: {sample}")
     steady = queries["steady"]
+    for user, steps in queries["steady_statements"].items():
+        print(f"  SQL of a returning launch by {user}:")
+        for step in TOOL_STEPS:
+            for statement in steps.get(step, []):
+                print(f"    {step:<7}{statement[:150]}")
     print(
         "  SQL per request (steady): "
         + ", ".join(

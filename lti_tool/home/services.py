@@ -58,7 +58,7 @@ class FacilitatorHome:
 def learner_home(
     session: Session, launch: LaunchContext, catalogue: Catalogue, today: date
 ) -> LearnerHome:
-    statuses = progress.my_modules_overview(session, launch, catalogue.modules)
+    statuses, continue_slug = progress.my_progress(session, launch, catalogue.modules)
     assigned, _library = assignments.learner_view(session, launch, catalogue, statuses, today)
     by_date = tuple(
         sorted(
@@ -79,7 +79,7 @@ def learner_home(
         assigned=by_date,
         statuses=statuses,
         new_feedback=conversation.new_for_learner(session, launch),
-        continue_slug=progress.last_worked_on(session, launch),
+        continue_slug=continue_slug,
         web_started=web is not None and bool(web.strands),
         invitation=invitation,
     )

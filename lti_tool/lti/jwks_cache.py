@@ -73,7 +73,7 @@ class KnownKeySets:
             if _usable(jwk):
                 try:
                     keys[jwk["kid"]] = jwt.PyJWK(jwk, algorithm="RS256").key
-                except (jwt.PyJWKError, KeyError, TypeError, ValueError):
+                except (jwt.PyJWTError, KeyError, TypeError, ValueError):
                     continue  # a malformed entry is as good as absent
         self._sets[url] = _KnownSet(cached["fetched_at"] + cache_seconds, keys)
 

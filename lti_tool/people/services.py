@@ -160,13 +160,13 @@ def _record_context(session: Session, claims: LaunchClaims, deployment_pk: int, 
     if inserted is not None:
         return inserted
     # Another worker's first launch from this course committed it: take that row, as above.
-    context_pk = session.scalar(
+    raced: int = session.execute(
         select(_contexts.c.id).where(
             _contexts.c.deployment_id == deployment_pk,
             _contexts.c.context_id == claims.context_id,
         )
-    )
-    return int(context_pk)
+    ).scalar_one()
+    return raced
 
 
 def _record_membership(
@@ -224,7 +224,8 @@ def _insert(
         .on_conflict_do_nothing(index_elements=list(natural_key))
         .returning(table.c.id)
     )
-    return session.scalar(statement)
+    inserted: int | None = session.scalar(statement)
+    return inserted
 
 
 def is_mentor(launch: LaunchContext) -> bool:

@@ -379,8 +379,13 @@ def set_visibility(
     return reflection
 
 
-# Built once: the course home reads both on every learner's visit.
-_MY_PROGRESS = select(ModuleProgress.module_slug, ModuleProgress.completed_at).where(
+# Built once: the course home reads it on every learner's visit.
+_MY_PROGRESS = select(
+    ModuleProgress.module_slug,
+    ModuleProgress.completed_at,
+    ModuleProgress.updated_at,
+    ModuleProgress.id,
+).where(
     ModuleProgress.user_id == bindparam("user_pk"),
     ModuleProgress.context_id == bindparam("context_pk"),
 )
@@ -404,10 +409,26 @@ def my_modules_overview(
     A progress row exists as soon as the learner saw a section or saved an answer, and carries the
     completion time, so it alone tells the three states apart.
     """
+    return my_progress(session, launch, modules)[0]
+
+
+def my_progress(
+    session: Session, launch: LaunchContext, modules: tuple[Module, ...]
+) -> tuple[dict[str, ModuleStatus], str | None]:
+    """`my_modules_overview` and `last_worked_on` from the same single query (the course home)."""
     rows = session.execute(
         _MY_PROGRESS, {"user_pk": launch.user_pk, "context_pk": require_course(launch)}
     ).all()
-    found = {slug: completed_at for slug, completed_at in rows}
+    unfinished = [row for row in rows if row.completed_at is None]
+    last = max(unfinished, key=lambda row: (row.updated_at, row.id), default=None)
+    return _statuses(modules, {slug: done for slug, done, _at, _id in rows}), (
+        None if last is None else last.module_slug
+    )
+
+
+def _statuses(
+    modules: tuple[Module, ...], found: dict[str, datetime | None]
+) -> dict[str, ModuleStatus]:
     return {
         module.slug: (
             ModuleStatus.NOT_STARTED
