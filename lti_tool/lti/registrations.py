@@ -115,32 +115,38 @@ class DeploymentRecord:
     active: bool
 
 
+# Table columns, not ORM attributes: a statement over mapped attributes goes through the
+# ORM's compile and result setup on every execution, which a plain row does not need.
+_platforms = Platform.__table__
+_deployments = Deployment.__table__
 _PLATFORM_COLUMNS = (
-    Platform.id,
-    Platform.issuer,
-    Platform.client_id,
-    Platform.auth_login_url,
-    Platform.auth_token_url,
-    Platform.key_set_url,
-    Platform.auth_audience,
+    _platforms.c.id,
+    _platforms.c.issuer,
+    _platforms.c.client_id,
+    _platforms.c.auth_login_url,
+    _platforms.c.auth_token_url,
+    _platforms.c.key_set_url,
+    _platforms.c.auth_audience,
 )
 # Built once: each login and launch then only binds values to a statement already compiled.
 _REGISTRATION = select(*_PLATFORM_COLUMNS).where(
-    Platform.issuer == bindparam("issuer"), Platform.client_id == bindparam("client_id")
+    _platforms.c.issuer == bindparam("issuer"), _platforms.c.client_id == bindparam("client_id")
 )
 _ONLY_REGISTRATION = (
-    select(*_PLATFORM_COLUMNS).where(Platform.issuer == bindparam("issuer")).limit(2)
+    select(*_PLATFORM_COLUMNS).where(_platforms.c.issuer == bindparam("issuer")).limit(2)
 )
 _LAUNCH_REGISTRATION = (
-    select(*_PLATFORM_COLUMNS, Deployment.id, Deployment.active)
+    select(*_PLATFORM_COLUMNS, _deployments.c.id, _deployments.c.active)
     .outerjoin(
-        Deployment,
+        _deployments,
         and_(
-            Deployment.platform_id == Platform.id,
-            Deployment.deployment_id == bindparam("deployment_id"),
+            _deployments.c.platform_id == _platforms.c.id,
+            _deployments.c.deployment_id == bindparam("deployment_id"),
         ),
     )
-    .where(Platform.issuer == bindparam("issuer"), Platform.client_id == bindparam("client_id"))
+    .where(
+        _platforms.c.issuer == bindparam("issuer"), _platforms.c.client_id == bindparam("client_id")
+    )
 )
 
 

@@ -397,9 +397,12 @@ def failed_count(session: Session, context_pk: int) -> int:
     return found or 0
 
 
+# Table columns, not ORM attributes: a statement over mapped attributes goes through the
+# ORM's compile and result setup on every execution, which a plain row does not need.
+_scores = ScoreRecord.__table__
 # Built once: every facilitator's course home asks.
-_FAILED_COUNT = select(func.count(ScoreRecord.id)).where(
-    ScoreRecord.context_id == bindparam("context_pk"), ScoreRecord.status == Status.FAILED
+_FAILED_COUNT = select(func.count(_scores.c.id)).where(
+    _scores.c.context_id == bindparam("context_pk"), _scores.c.status == Status.FAILED
 )
 
 

@@ -62,10 +62,13 @@ def list_for_course(session: Session, launch: LaunchContext) -> dict[str, Module
     return {row.module_slug: row for row in rows}
 
 
+# Table columns, not ORM attributes: a statement over mapped attributes goes through the
+# ORM's compile and result setup on every execution, which a plain row does not need.
+_assignments = ModuleAssignment.__table__
 # Built once: every learner's course home reads it.
 _COURSE_TERMS = select(
-    ModuleAssignment.module_slug, ModuleAssignment.required, ModuleAssignment.due_on
-).where(ModuleAssignment.context_id == bindparam("context_pk"))
+    _assignments.c.module_slug, _assignments.c.required, _assignments.c.due_on
+).where(_assignments.c.context_id == bindparam("context_pk"))
 
 
 def _row(session: Session, course: int, slug: str) -> ModuleAssignment | None:

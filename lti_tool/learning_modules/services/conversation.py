@@ -168,29 +168,36 @@ def threads(session: Session, feedback: list[Feedback], *, for_learner: bool) ->
     return found
 
 
+# Table columns, not ORM attributes: a statement over mapped attributes goes through the
+# ORM's compile and result setup on every execution, which a plain row does not need.
+_replies = FeedbackReply.__table__
+_feedback = Feedback.__table__
+_reflections = Reflection.__table__
+_versions = ReflectionVersion.__table__
+_users = User.__table__
 _UNREAD_REPLY = (
-    select(func.max(FeedbackReply.created_at))
+    select(func.max(_replies.c.created_at))
     .where(
-        FeedbackReply.feedback_id == Feedback.id,
-        FeedbackReply.from_learner.is_(False),
-        FeedbackReply.read_at.is_(None),
+        _replies.c.feedback_id == _feedback.c.id,
+        _replies.c.from_learner.is_(False),
+        _replies.c.read_at.is_(None),
     )
     .scalar_subquery()
 )
 # Built once: the course home asks on every learner's visit.
 _NEW_FOR_LEARNER = (
     select(
-        Reflection.module_slug,
-        Reflection.prompt_id,
-        Feedback.id,
-        func.coalesce(_UNREAD_REPLY, Feedback.created_at),
+        _reflections.c.module_slug,
+        _reflections.c.prompt_id,
+        _feedback.c.id,
+        func.coalesce(_UNREAD_REPLY, _feedback.c.created_at),
     )
-    .join(ReflectionVersion, Feedback.reflection_version_id == ReflectionVersion.id)
-    .join(Reflection, ReflectionVersion.reflection_id == Reflection.id)
+    .join(_versions, _feedback.c.reflection_version_id == _versions.c.id)
+    .join(_reflections, _versions.c.reflection_id == _reflections.c.id)
     .where(
-        Reflection.user_id == bindparam("user_pk"),
-        Reflection.context_id == bindparam("context_pk"),
-        or_(Feedback.learner_read_at.is_(None), _UNREAD_REPLY.is_not(None)),
+        _reflections.c.user_id == bindparam("user_pk"),
+        _reflections.c.context_id == bindparam("context_pk"),
+        or_(_feedback.c.learner_read_at.is_(None), _UNREAD_REPLY.is_not(None)),
     )
 )
 
@@ -208,26 +215,26 @@ def new_for_learner(session: Session, launch: LaunchContext) -> list[NewForLearn
 # Built once: every facilitator's course home asks (the names only: no User objects loaded).
 _NEW_REPLIES = (
     select(
-        Reflection.module_slug,
-        ReflectionVersion.id,
-        User.name,
-        User.given_name,
-        User.family_name,
-        func.max(FeedbackReply.created_at),
+        _reflections.c.module_slug,
+        _versions.c.id,
+        _users.c.name,
+        _users.c.given_name,
+        _users.c.family_name,
+        func.max(_replies.c.created_at),
     )
-    .join(Feedback, FeedbackReply.feedback_id == Feedback.id)
-    .join(ReflectionVersion, Feedback.reflection_version_id == ReflectionVersion.id)
-    .join(Reflection, ReflectionVersion.reflection_id == Reflection.id)
-    .join(User, User.id == Reflection.user_id)
+    .join(_feedback, _replies.c.feedback_id == _feedback.c.id)
+    .join(_versions, _feedback.c.reflection_version_id == _versions.c.id)
+    .join(_reflections, _versions.c.reflection_id == _reflections.c.id)
+    .join(_users, _users.c.id == _reflections.c.user_id)
     .where(
-        Reflection.context_id == bindparam("context_pk"),
-        ReflectionVersion.visibility == FACILITATOR,
-        FeedbackReply.from_learner.is_(True),
-        FeedbackReply.read_at.is_(None),
+        _reflections.c.context_id == bindparam("context_pk"),
+        _versions.c.visibility == FACILITATOR,
+        _replies.c.from_learner.is_(True),
+        _replies.c.read_at.is_(None),
     )
-    .group_by(Reflection.module_slug, ReflectionVersion.id, User.id)
+    .group_by(_reflections.c.module_slug, _versions.c.id, _users.c.id)
 )
-_NEW_REPLIES_IN_MODULE = _NEW_REPLIES.where(Reflection.module_slug == bindparam("module_slug"))
+_NEW_REPLIES_IN_MODULE = _NEW_REPLIES.where(_reflections.c.module_slug == bindparam("module_slug"))
 
 
 def new_replies_for_facilitator(

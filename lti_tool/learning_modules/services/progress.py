@@ -379,24 +379,27 @@ def set_visibility(
     return reflection
 
 
+# Table columns, not ORM attributes: a statement over mapped attributes goes through the
+# ORM's compile and result setup on every execution, which a plain row does not need.
+_progress_rows = ModuleProgress.__table__
 # Built once: the course home reads it on every learner's visit.
 _MY_PROGRESS = select(
-    ModuleProgress.module_slug,
-    ModuleProgress.completed_at,
-    ModuleProgress.updated_at,
-    ModuleProgress.id,
+    _progress_rows.c.module_slug,
+    _progress_rows.c.completed_at,
+    _progress_rows.c.updated_at,
+    _progress_rows.c.id,
 ).where(
-    ModuleProgress.user_id == bindparam("user_pk"),
-    ModuleProgress.context_id == bindparam("context_pk"),
+    _progress_rows.c.user_id == bindparam("user_pk"),
+    _progress_rows.c.context_id == bindparam("context_pk"),
 )
 _LAST_WORKED_ON = (
-    select(ModuleProgress.module_slug)
+    select(_progress_rows.c.module_slug)
     .where(
-        ModuleProgress.user_id == bindparam("user_pk"),
-        ModuleProgress.context_id == bindparam("context_pk"),
-        ModuleProgress.completed_at.is_(None),
+        _progress_rows.c.user_id == bindparam("user_pk"),
+        _progress_rows.c.context_id == bindparam("context_pk"),
+        _progress_rows.c.completed_at.is_(None),
     )
-    .order_by(ModuleProgress.updated_at.desc(), ModuleProgress.id.desc())
+    .order_by(_progress_rows.c.updated_at.desc(), _progress_rows.c.id.desc())
     .limit(1)
 )
 
