@@ -12,7 +12,7 @@ TRANSLATIONS = lti_tool/translations
 POT = $(TRANSLATIONS)/messages.pot
 MO_FILES = $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test lint install bench bench-progress bench-jobs translations
+.PHONY: run test lint install bench bench-progress bench-jobs bench-versus translations
 
 # A clear message before any venv is made when the Python is too old (pyproject: >=3.11), and a
 # venv made by another Python version is rebuilt rather than half-working.
@@ -87,3 +87,8 @@ bench-progress: install
 
 bench-jobs: install
 	$(BIN)/python -m bench.jobs
+
+# The full launch beside pylti1p3's own Flask example (bench/reference_app.py), interleaved rounds,
+# launches/s, worker CPU per launch and RSS as ratios; e.g. BENCH_ARGS="--configs sqlite --rounds 3".
+bench-versus: install
+	$(BIN)/python -m bench.versus_example $(BENCH_ARGS)

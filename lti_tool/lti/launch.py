@@ -7,7 +7,7 @@ one "current course" value.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from lti_tool.lti.names import person_name
@@ -143,7 +143,11 @@ class LaunchContext:
         return self.message_type == DEEP_LINKING_REQUEST
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
+        # Field by field: `asdict` deep-copies every value, a tenth of what storing a launch costs.
+        data = {name: getattr(self, name) for name in _LAUNCH_FIELDS}
+        data["custom"] = dict(self.custom)
+        data["ags"] = None if self.ags is None else asdict(self.ags)
+        data["deep_linking"] = None if self.deep_linking is None else asdict(self.deep_linking)
         data["role"] = self.role.value
         data["lti_roles"] = list(self.lti_roles)
         data["mentee_subs"] = list(self.mentee_subs)
@@ -167,6 +171,9 @@ class LaunchContext:
                 settings[name] = tuple(settings[name])
             data["deep_linking"] = DeepLinkingSettings(**settings)
         return cls(**data)
+
+
+_LAUNCH_FIELDS = tuple(item.name for item in fields(LaunchContext))
 
 
 @dataclass(frozen=True)
