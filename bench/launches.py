@@ -56,8 +56,7 @@ STEP_LABELS = {
     "total": "full launch",
     "login": "login (POST /lti/login)",
     "auth": "platform /auth (fake LMS)",
-    "launch": "launch (POST /lti/launch)",
-    "page": "first page (GET /l/<id>/)",
+    "launch": "launch + first page (POST /lti/launch)",
 }
 
 
@@ -170,6 +169,7 @@ class TestClientBrowser:
             response.status_code,
             response.headers.get("Location", ""),
             response.get_data(as_text=True),
+            response.headers.get("Content-Location", ""),
         )
 
     def get(self, url: str, headers: Mapping[str, str]) -> Page:
@@ -269,7 +269,7 @@ def print_report(run: dict[str, Any], queries: dict[str, Any]) -> None:
         "  SQL per request (steady): "
         + ", ".join(
             f"{label} {steady[step]['median']:g} (max {steady[step]['max']})"
-            for step, label in (("login", "login"), ("launch", "launch"), ("page", "course page"))
+            for step, label in (("login", "login"), ("launch", "launch and course page"))
         )
         + f"; first launch: {queries['first_launch']}"
     )

@@ -28,6 +28,13 @@ def current_locale_code() -> str:
     return locale.language if locale is not None else "en"
 
 
+def launch_bound() -> None:
+    """A request that bound a launch part-way (the launch itself): choose the locale again, from
+    the launch, should anything have asked for one before."""
+    flask_babel.refresh()
+    g.pop("_request_translations", None)
+
+
 def request_translations() -> Any:
     """The catalogue of this request's locale, found once per app context.
 

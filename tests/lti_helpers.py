@@ -199,15 +199,23 @@ def signed_launch(
 
 
 def follow(client: FlaskClient, response: TestResponse) -> TestResponse:
-    """The course page a successful launch redirects to."""
-    assert response.status_code == 303, response.get_data(as_text=True)[:800]
-    return client.get(response.headers["Location"])
+    """The course page a successful launch answers with (or, for a deep-linking request or a
+    deep-linked placement, the page it redirects to)."""
+    if response.status_code == 303:
+        return client.get(response.headers["Location"])
+    assert response.status_code == 200, response.get_data(as_text=True)[:800]
+    assert "Content-Location" in response.headers, response.get_data(as_text=True)[:800]
+    return response
 
 
 def launch_path(response: TestResponse) -> str:
-    """`/l/<launch_id>/` from a successful launch's redirect."""
-    assert response.status_code == 303, response.get_data(as_text=True)[:800]
-    path = urlsplit(response.headers["Location"]).path
+    """`/l/<launch_id>/` from a successful launch: where its course page lives."""
+    if response.status_code == 303:  # a deep-linking request, or a deep-linked placement
+        found = re.match(r"/l/[^/]+/", urlsplit(response.headers["Location"]).path)
+        assert found, response.headers["Location"]
+        return found.group(0)
+    assert response.status_code == 200, response.get_data(as_text=True)[:800]
+    path = response.headers.get("Content-Location", "")
     assert re.fullmatch(r"/l/[^/]+/", path), path
     return path
 

@@ -1,6 +1,6 @@
 """The launch (the tool's redirect_uri): validate the LMS's id_token, record who launched from
-which course, store the launch and bind it to this browser, then open the course home or the
-deep-linking picker.
+which course, store the launch and bind it to this browser, then answer with the course home
+(or send a deep-linking request on to the picker).
 
 The POST is cross-site from the LMS, so it is CSRF-exempt; its protection is the state cookie,
 the single-use login record and the signed id_token (lti_tool/lti/validation.py). A refused
@@ -13,19 +13,19 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, current_app, redirect, url_for
+from flask import Blueprint, Response, current_app, g, redirect, url_for
 from flask_babel import gettext as _
 from pylti1p3.contrib.flask import FlaskRequest
 from pylti1p3.exception import LtiException
 
-from lti_tool import rate_limits
+from lti_tool import i18n, rate_limits
 from lti_tool.extensions import csrf, db, limiter
 from lti_tool.launches import events
 from lti_tool.launches.binding import remember_launch
 from lti_tool.launches.services import start_launch_session
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.jwks_cache import KeySetPolicy
-from lti_tool.lti.launch import DEEP_LINKING_REQUEST, parse_claims
+from lti_tool.lti.launch import DEEP_LINKING_REQUEST, LaunchContext, parse_claims
 from lti_tool.lti.tool_conf import DbToolConf
 from lti_tool.lti.validation import LaunchPolicy, ToolMessageLaunch
 from lti_tool.people.services import record_launch
@@ -98,7 +98,22 @@ def launch():
             "launch_id": launch.launch_id,
         },
     )
-    landing = (
-        "learning_modules.picker" if claims.message_type == DEEP_LINKING_REQUEST else "home.index"
-    )
-    return redirect(url_for(landing, launch_id=launch.launch_id), code=303)
+    if claims.message_type == DEEP_LINKING_REQUEST:
+        return redirect(url_for("learning_modules.picker", launch_id=launch.launch_id), code=303)
+    return _course_home(launch)
+
+
+def _course_home(launch: LaunchContext) -> Response:
+    """The course home as the launch's own answer, not a 303 to it: one round trip fewer inside
+    the LMS frame for every launch. The page says where it lives (`Content-Location`, and a script
+    that gives the browser's entry that address), so a reload or a return to it is a GET of
+    /l/<launch>/ rather than a second POST of the spent id_token. The home's own view renders it,
+    bound to this launch as on any launch page."""
+    g.launch = launch
+    g.page_address = url_for("home.index", launch_id=launch.launch_id)
+    i18n.launch_bound()
+    response = current_app.make_response(current_app.view_functions["home.index"]())
+    if response.status_code == 200:
+        response.headers["Content-Location"] = g.page_address
+    response.headers["Cache-Control"] = "private, no-store"  # as every launch page
+    return response

@@ -76,9 +76,9 @@ def _launch(base_url: str, user: str) -> str | None:
         step = browser.post(
             urljoin(base_url, form.action), data=form.fields, allow_redirects=False, timeout=TIMEOUT
         )
-        if step.status_code != 303:
+        if step.status_code != 200 or "Content-Location" not in step.headers:
             return f"launch: {step.status_code} {html.unescape(step.text)[:200]}"
-        page = browser.get(urljoin(base_url, step.headers["Location"]), timeout=TIMEOUT)
+        page = browser.get(urljoin(base_url, step.headers["Content-Location"]), timeout=TIMEOUT)
         return None if page.status_code == 200 else f"page: {page.status_code}"
 
 

@@ -208,7 +208,7 @@ def _assert_login_still_usable(
     assert login_record(app, attempt.state) is not None, "a refused token consumed the login"
     token = platform.sign(platform.claims("priya", nonce=attempt.nonce))
     response = platform.post_id_token(client, token, attempt.state)
-    assert response.status_code == 303, response.get_data(as_text=True)[:800]
+    assert response.status_code == 200, response.get_data(as_text=True)[:800]
 
 
 @pytest.mark.parametrize(
@@ -288,7 +288,7 @@ def test_replay_from_another_browser_is_refused(
 ) -> None:
     """Someone who copied id_token + state (a proxy log, a shared screen) from a finished launch."""
     first = signed_launch(fake_platform, client)
-    assert first.response.status_code == 303
+    assert first.response.status_code == 200
     before = row_counts(app)
     other = app.test_client()
 
@@ -407,14 +407,14 @@ def test_a_cached_key_set_serves_several_launches_with_one_fetch(
 ) -> None:
     with served_requests(fake_platform) as fetches:
         for user_key in ("priya", "zoe", "amelie", "marc"):
-            assert fake_platform.launch(client, user_key).status_code == 303
+            assert fake_platform.launch(client, user_key).status_code == 200
     assert len(fetches) == 1
 
 
 def test_incorrect_kid_refetches_the_key_set_at_most_once(
     app: Flask, client: FlaskClient, fake_platform: FakePlatform, later: Callable[[float], None]
 ) -> None:
-    assert fake_platform.launch(client, "zoe").status_code == 303  # the key set is now cached
+    assert fake_platform.launch(client, "zoe").status_code == 200  # the key set is now cached
     later(3600 - 1)  # long after the last fetch, just inside the cache lifetime
     with served_requests(fake_platform) as fetches:
         attempt = signed_launch(fake_platform, client, headers={"kid": "an-unknown-kid"})
@@ -426,7 +426,7 @@ def test_a_stream_of_unknown_kids_does_not_make_a_fetch_each(
     client: FlaskClient, fake_platform: FakePlatform, later: Callable[[float], None]
 ) -> None:
     """The kid-miss refetch is rate-limited per key set, so the tool is no fetch amplifier."""
-    assert fake_platform.launch(client, "zoe").status_code == 303
+    assert fake_platform.launch(client, "zoe").status_code == 200
     later(120)
     with served_requests(fake_platform) as fetches:
         for number in range(3):
@@ -438,7 +438,7 @@ def test_a_stream_of_unknown_kids_does_not_make_a_fetch_each(
 def test_platform_key_rotation_is_picked_up_on_the_kid_miss(
     client: FlaskClient, fake_platform: FakePlatform, later: Callable[[float], None]
 ) -> None:
-    assert fake_platform.launch(client, "priya").status_code == 303
+    assert fake_platform.launch(client, "priya").status_code == 200
     old_key = fake_platform.key
     new_key = fake_platform.rotate_key()
     assert new_key.kid != old_key.kid
@@ -451,7 +451,7 @@ def test_platform_key_rotation_is_picked_up_on_the_kid_miss(
         retired = signed_launch(fake_platform, client, key=old_key, headers={"kid": old_key.kid})
 
     assert follow(client, rotated).status_code == 200
-    assert again.status_code == 303
+    assert again.status_code == 200
     assert_refused(retired.response, 401, "kid-unknown")  # the platform no longer publishes it
     assert len(fetches) == 1  # one refetch for the new kid, then the cache serves it
 

@@ -53,7 +53,7 @@ def test_a_launch_id_from_another_browser_gets_401(
 
 
 def test_an_unknown_launch_id_gets_401(client: FlaskClient, fake_platform: FakePlatform) -> None:
-    assert fake_platform.launch(client, "priya").status_code == 303
+    assert fake_platform.launch(client, "priya").status_code == 200
 
     response = client.get("/l/not-a-launch-this-browser-made/")
 

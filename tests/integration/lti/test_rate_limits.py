@@ -201,7 +201,7 @@ def test_the_launch_beyond_the_limit_gets_the_429_page_and_writes_nothing(
 ) -> None:
     client = client_at(app, SCHOOL)
     for user_key in ("priya", "zoe"):
-        assert signed_launch(fake_platform, client, user_key).response.status_code == 303
+        assert signed_launch(fake_platform, client, user_key).response.status_code == 200
 
     refused = signed_launch(fake_platform, client, "amelie", app=app)
 
@@ -212,7 +212,7 @@ def test_the_launch_beyond_the_limit_gets_the_429_page_and_writes_nothing(
     assert login_record(app, refused.state) is not None  # nor was the login consumed
 
     elsewhere = client_at(app, OTHER_SCHOOL)
-    assert signed_launch(fake_platform, elsewhere, "amelie").response.status_code == 303
+    assert signed_launch(fake_platform, elsewhere, "amelie").response.status_code == 200
 
 
 @pytest.mark.parametrize("app_overrides", [{"RATE_LIMIT_LTI_LAUNCH": "1 per minute"}])
@@ -220,7 +220,7 @@ def test_a_refused_launch_answers_json_to_a_client_that_asks_for_it(
     app: Flask, fake_platform: FakePlatform
 ) -> None:
     client = client_at(app, SCHOOL)
-    assert signed_launch(fake_platform, client).response.status_code == 303
+    assert signed_launch(fake_platform, client).response.status_code == 200
     state, _nonce, _query = fake_platform.begin_login(client, "zoe")
     response = client.post(
         TOOL_URL + "/lti/launch",
@@ -253,25 +253,25 @@ def invented_kids(platform: FakePlatform, client: FlaskClient, count: int, tag: 
 def test_a_stream_of_invented_kids_makes_at_most_the_allowed_fetches(
     client: FlaskClient, fake_platform: FakePlatform
 ) -> None:
-    assert fake_platform.launch(client, "zoe").status_code == 303  # the key set is now cached
+    assert fake_platform.launch(client, "zoe").status_code == 200  # the key set is now cached
     with served_requests(fake_platform) as fetches:
         invented_kids(fake_platform, client, REFETCHES_ALLOWED, "first")
         assert len(fetches) == REFETCHES_ALLOWED  # each unknown kid refetched, up to the limit
         invented_kids(fake_platform, client, 6, "then")
     assert len(fetches) == REFETCHES_ALLOWED
     # A kid the cached set has still verifies: only refetches are limited.
-    assert fake_platform.launch(client, "priya").status_code == 303
+    assert fake_platform.launch(client, "priya").status_code == 200
 
 
 @pytest.mark.parametrize("app_overrides", [REFETCH_LIMIT])
 def test_the_refetch_limit_is_per_key_set(
     app: Flask, client: FlaskClient, fake_platform: FakePlatform
 ) -> None:
-    assert fake_platform.launch(client, "zoe").status_code == 303
+    assert fake_platform.launch(client, "zoe").status_code == 200
     invented_kids(fake_platform, client, REFETCHES_ALLOWED + 1, "spent")
     with serve_fake_platform(app) as other:  # another LMS, its own key-set URL
         other_client = app.test_client()
-        assert other.launch(other_client, "zoe").status_code == 303
+        assert other.launch(other_client, "zoe").status_code == 200
         with served_requests(other) as fetches:
             invented_kids(other, other_client, 3, "other")
     assert len(fetches) == REFETCHES_ALLOWED
@@ -305,7 +305,7 @@ needs_redis = pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL not set")
 def test_the_refetch_limit_is_shared_by_two_instances_on_one_redis(
     app: Flask, second_app: Flask, client: FlaskClient, fake_platform: FakePlatform
 ) -> None:
-    assert fake_platform.launch(client, "zoe").status_code == 303  # cached in the shared store
+    assert fake_platform.launch(client, "zoe").status_code == 200  # cached in the shared store
     second_client = second_app.test_client()
     with served_requests(fake_platform) as fetches:
         invented_kids(fake_platform, client, REFETCHES_ALLOWED, "first-host")
