@@ -3,8 +3,8 @@
 - `GET /progress/` the grid: learners by assigned module, each cell a status in words with its
   own symbol and date; a GET form filters, searches and sorts (no script needed), 50 a page.
   Facilitators see the course's learners; mentors the people they mentor, titled for them.
-- `GET /progress/export.csv` the same rows (same filters, all pages) as a CSV for Excel:
-  facilitators only.
+- `GET /progress/export.csv` the same rows (same filters, all pages) as a CSV for Excel,
+  streamed as it is read: facilitators only.
 
 Learners get 403 on both (the role check here, and again in the services). Nothing is written.
 """
@@ -13,23 +13,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Response, current_app, render_template, request
+from flask import Response, current_app, render_template, request, stream_with_context
 from flask_babel import format_date, lazy_pgettext, to_user_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from lti_tool.course_progress import services
-from lti_tool.course_progress.domain.csv_export import CsvWords, csv_bytes, safe_filename, table
+from lti_tool.course_progress.domain.csv_export import CsvWords, csv_chunks, safe_filename, table
 from lti_tool.course_progress.domain.grid import (
     LAUNCHED_FILTERS,
     ROSTER_DELETED,
     ROSTER_FILTERS,
     ROSTER_INACTIVE,
     CellStatus,
-    narrowed,
-    parse_query,
 )
-from lti_tool.course_progress.domain.paging import page_links, paginate
+from lti_tool.course_progress.domain.paging import page_links
 from lti_tool.db import utcnow
 from lti_tool.extensions import db
 from lti_tool.launches.binding import current_launch, launch_blueprint, roles_required
@@ -84,26 +82,19 @@ SORT_CHOICES = {
 ORDER_CHOICES = {"asc": _l("Ascending (A to Z, oldest, fewest)"), "desc": _l("Descending")}
 
 
-def _load():
-    launch = current_launch()
-    progress = services.course_progress(db.session, launch, catalogue_of(current_app))
-    slugs = [column.slug for column in progress.columns]
-    query = parse_query(request.args, slugs)
-    return launch, progress, query, narrowed(progress.rows, query, slugs)
-
-
 @blueprint.get("/progress/")
 @roles_required(ToolRole.FACILITATOR, ToolRole.MENTOR)
 def grid():
-    launch, progress, query, rows = _load()
-    page = paginate(rows, query.page)
+    launch = current_launch()
+    progress = services.course_progress(db.session, launch, catalogue_of(current_app), request.args)
+    page = progress.page
     return render_template(
         "course_progress/grid.html",
         launch=launch,
         progress=progress,
         mentees=progress.audience == services.MENTEES,
         catalogue=catalogue_of(current_app),
-        query=query,
+        query=progress.query,
         page=page,
         page_links=page_links(page.number, page.pages),
         status_words=STATUS_WORDS,
@@ -127,7 +118,10 @@ def _iso_day(moment: datetime) -> str:
 def export_csv():
     launch = current_launch()
     services.require_exporter(launch)
-    _launch, progress, _query, rows = _load()
+    filename = safe_filename(
+        services.course_label(db.session, launch), to_user_timezone(utcnow()).date()
+    )
+    export = services.export(db.session, launch, catalogue_of(current_app), request.args)
     words = CsvWords(
         headers=(
             _("Name"),
@@ -141,9 +135,9 @@ def export_csv():
         roster={key: str(word) for key, word in ROSTER_WORDS.items()},
         status={key: str(word) for key, word in STATUS_WORDS.items()},
     )
-    body = csv_bytes(table(rows, progress.columns, words, _iso_day))
-    local_today = to_user_timezone(utcnow()).date()
-    filename = safe_filename(services.course_label(db.session, launch), local_today)
+    # The file is written as the rows arrive; the request's context (its database session, the
+    # reader's time zone and language) stays open until the last piece is sent.
+    body = stream_with_context(csv_chunks(table(export.rows, export.columns, words, _iso_day)))
     return Response(
         body,
         mimetype="text/csv",
