@@ -13,10 +13,10 @@ the folded columns `User.search_text` and `User.name_key`). Only the page's lear
 read in full and their cells built by the domain's rules (`domain.grid`), so a page costs the
 same statements and about the same time whatever the course's size: the course's assignments
 (one, through `learning_modules.services.assignments`), how many people match (one COUNT), the
-page's members with their user (one), and for those members progress rows, when each prompt's
-latest version got feedback and their latest activity (one each); a mentor's scope adds one.
-The CSV export is one query streamed in batches, states and last activity computed in SQL by the
-same rules. Every query is limited to this launch's course and to the people in scope, so
+page's members with their user and latest activity (one), and for those members progress rows
+and when each prompt's latest version got feedback (one each); a mentor's scope adds one.
+The CSV export is one query streamed in batches on a connection of its own, states and last
+activity computed in SQL by the same rules. Every query is limited to this launch's course and to the people in scope, so
 another course's rows are never read. Read-only: nothing here writes or flushes.
 """
 
@@ -30,9 +30,11 @@ from typing import Any, TypeVarTuple
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Row, Select, SQLColumnExpression, false, func, or_, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from lti_tool import errors
+from lti_tool.course_progress import models  # noqa: F401 - its triggers join every create_all
 from lti_tool.course_progress.domain.csv_export import ExportRow
 from lti_tool.course_progress.domain.grid import (
     NO_FEEDBACK,
@@ -216,15 +218,19 @@ def _order(course: int, columns: Sequence[Column], query: Query) -> list[Any]:
     descending = query.order == "desc"
     slugs = [c.slug for c in columns]
     if query.sort == "activity":
-        activity = course_queries.last_activity(
-            course, slugs, Membership.user_id, Membership.last_launch_at
-        )
+        activity = _last_activity()
         first = activity.desc().nulls_last() if descending else activity.asc().nulls_first()
         return [first, *by_name]
     if query.sort == "submitted":
         done = course_queries.completed_count(course, slugs, Membership.user_id)
         return [done.desc() if descending else done.asc(), *by_name]
     return [key.desc() for key in by_name] if descending else by_name
+
+
+def _last_activity() -> ColumnElement[datetime]:
+    """`domain.grid.last_activity` in SQL: the later of the last launch and the latest progress,
+    draft or submission (`Membership.activity_at`, kept by triggers: `course_progress.models`)."""
+    return course_queries.latest(Membership.last_launch_at, Membership.activity_at)
 
 
 def _people(*columns: Any) -> Select[Any]:
@@ -263,6 +269,7 @@ def course_progress(
             Membership.user_id,
             Membership.status,
             Membership.last_launch_at,
+            Membership.activity_at,
             User.name,
             User.given_name,
             User.family_name,
@@ -285,8 +292,8 @@ def _page_rows(
     members: Sequence[Row[Any]],
     today: date,
 ) -> list[LearnerRow]:
-    """The page's learners, in the page's order, with their cells: three queries on their rows
-    only (progress, feedback, activity), whatever the course's size."""
+    """The page's learners, in the page's order, with their cells: two queries on their rows
+    only (progress, feedback), whatever the course's size."""
     shown = sorted({m.user_id for m in members})
 
     def users(column: SQLColumnExpression[int]) -> ColumnElement[bool]:
@@ -304,7 +311,6 @@ def _page_rows(
     ):
         prompts = feedback.get((user_id, slug), NO_FEEDBACK)
         progress[user_id][slug] = ModuleFacts(True, updated_at, completed_at, prompts)
-    activity = course_queries.latest_activity(session, course, users)
     learners = [
         LearnerFacts(
             user_pk=m.user_id,
@@ -314,7 +320,7 @@ def _page_rows(
             family_name=m.family_name or "",
             roster_status=m.status,
             last_launch_at=m.last_launch_at,
-            other_activity=activity.get(m.user_id),
+            other_activity=m.activity_at,
             modules=progress.get(m.user_id, {}),
         )
         for m in members
@@ -327,52 +333,17 @@ def _page_rows(
 
 @dataclass(frozen=True)
 class Export:
+    """What the CSV holds: its columns, and the one query of its rows, read by `rows`."""
+
     columns: tuple[Column, ...]
-    rows: Iterator[ExportRow]  # read from the database as the file is written
+    statement: Select[Any]
 
-
-def export(
-    session: Session,
-    launch: LaunchContext,
-    catalogue: Catalogue,
-    args: Mapping[str, str],
-    today: date | None = None,
-) -> Export:
-    """Every learner the grid's query `args` matches (all pages, the page's order), for the CSV.
-
-    One query, read `EXPORT_BATCH` rows at a time (a server-side cursor on PostgreSQL), the
-    states and last activity computed by the database (`course_queries.progress_state`,
-    `last_activity`, the rules of `domain.grid`), so memory does not grow with the course. The
-    query runs here; the rows are fetched as the caller iterates.
-    """
-    require_exporter(launch)
-    scope = _scope(session, launch)
-    today = today or utcnow().date()
-    columns = columns_of(session, launch, catalogue, today)
-    query = parse_query(args, [column.slug for column in columns])
-    slugs = [column.slug for column in columns]
-    user, launched_at = Membership.user_id, Membership.last_launch_at
-    states = [
-        course_queries.progress_state(scope.course, c.slug, c.prompt_ids, user, _STATE_WORDS)
-        for c in columns
-    ]
-    statement = (
-        _people(
-            Membership.status,
-            Membership.last_launch_at,
-            User.name,
-            User.given_name,
-            User.family_name,
-            User.email,
-            course_queries.last_activity(scope.course, slugs, user, launched_at),
-            *states,
-        )
-        .where(*_filters(scope, columns, query, today))
-        .order_by(*_order(scope.course, columns, query))
-    )
-    result = session.connection().execution_options(yield_per=EXPORT_BATCH).execute(statement)
-
-    def rows() -> Iterator[ExportRow]:
+    def rows(self, connection: Connection) -> Iterator[ExportRow]:
+        """The rows, fetched `EXPORT_BATCH` at a time as the caller iterates (a server-side
+        cursor on PostgreSQL), so memory does not grow with the course. `connection` is one the
+        caller holds for as long as it reads: a streamed response is read after its request's
+        session has closed."""
+        result = connection.execution_options(yield_per=EXPORT_BATCH).execute(self.statement)
         with result:
             for row in result:
                 status, launched, name, given, family, email, activity, *cells = row
@@ -385,4 +356,42 @@ def export(
                     tuple(CellStatus(cell) for cell in cells),
                 )
 
-    return Export(columns, rows())
+
+def export(
+    session: Session,
+    launch: LaunchContext,
+    catalogue: Catalogue,
+    args: Mapping[str, str],
+    today: date | None = None,
+) -> Export:
+    """Every learner the grid's query `args` matches (all pages, the page's order), for the CSV.
+
+    One query, the states and last activity computed by the database
+    (`course_queries.progress_state`, `Membership.activity_at`: the rules of `domain.grid`);
+    authorization and the columns are settled here, in the request's session.
+    """
+    require_exporter(launch)
+    scope = _scope(session, launch)
+    today = today or utcnow().date()
+    columns = columns_of(session, launch, catalogue, today)
+    query = parse_query(args, [column.slug for column in columns])
+    user = Membership.user_id
+    states = [
+        course_queries.progress_state(scope.course, c.slug, c.prompt_ids, user, _STATE_WORDS)
+        for c in columns
+    ]
+    statement = (
+        _people(
+            Membership.status,
+            Membership.last_launch_at,
+            User.name,
+            User.given_name,
+            User.family_name,
+            User.email,
+            _last_activity(),
+            *states,
+        )
+        .where(*_filters(scope, columns, query, today))
+        .order_by(*_order(scope.course, columns, query))
+    )
+    return Export(columns, statement)

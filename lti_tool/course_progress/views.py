@@ -11,10 +11,11 @@ Learners get 403 on both (the role check here, and again in the services). Nothi
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import Response, current_app, render_template, request, stream_with_context
-from flask_babel import format_date, lazy_pgettext, to_user_timezone
+from flask_babel import format_date, get_timezone, lazy_pgettext, to_user_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -82,6 +83,44 @@ SORT_CHOICES = {
 ORDER_CHOICES = {"asc": _l("Ascending (A to Z, oldest, fewest)"), "desc": _l("Descending")}
 
 
+def _page_dates() -> Callable[..., str]:
+    """`format_date` for one page, each local day formatted once: a page of 50 learners shows
+    hundreds of dates on few distinct days, and flask_babel looks up the locale, the zone and the
+    format, and converts the time, on every call. Same result: the day in the reader's zone (as
+    `to_user_timezone` gives it), formatted as `format_date` formats a date. The zone's offset is
+    looked up once per UTC day, and used as is when it is the same at both ends of the day (a
+    zone changes its offset at most once a day); otherwise the time is converted exactly."""
+    zone = get_timezone()
+    offsets: dict[date, timedelta | None] = {}
+    formatted: dict[tuple[date, str], str] = {}
+
+    def offset_on(day: date) -> timedelta | None:
+        if day not in offsets:
+            start = datetime.combine(day, time(), UTC)
+            first, last = (
+                zone.normalize(moment.astimezone(zone)).utcoffset()
+                for moment in (start, start + timedelta(days=1, microseconds=-1))
+            )
+            offsets[day] = first if first == last else None
+        return offsets[day]
+
+    def local_day(moment: datetime) -> date:
+        aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        utc = aware.astimezone(UTC)
+        offset = offset_on(utc.date())
+        if offset is None:
+            return zone.normalize(utc.astimezone(zone)).date()
+        return (utc + offset).date()
+
+    def day(moment: date, format: str = "medium") -> str:
+        key = (local_day(moment) if isinstance(moment, datetime) else moment, format)
+        if key not in formatted:
+            formatted[key] = format_date(key[0], format)
+        return formatted[key]
+
+    return day
+
+
 @blueprint.get("/progress/")
 @roles_required(ToolRole.FACILITATOR, ToolRole.MENTOR)
 def grid():
@@ -97,14 +136,16 @@ def grid():
         query=progress.query,
         page=page,
         page_links=page_links(page.number, page.pages),
-        status_words=STATUS_WORDS,
+        # Translated once for the page, not once per cell.
+        status_words={status: str(word) for status, word in STATUS_WORDS.items()},
         status_symbols=STATUS_SYMBOLS,
-        roster_words=ROSTER_WORDS,
+        roster_words={status: str(word) for status, word in ROSTER_WORDS.items()},
         roster_choices=ROSTER_CHOICES,
         launched_choices=LAUNCHED_CHOICES,
         sort_choices=SORT_CHOICES,
         order_choices=ORDER_CHOICES,
-        format_date=format_date,
+        format_date=_page_dates(),
+        done_of_total=_("%(done)d of %(total)d"),  # each row's "2 of 8", translated once
     )
 
 
@@ -135,9 +176,15 @@ def export_csv():
         roster={key: str(word) for key, word in ROSTER_WORDS.items()},
         status={key: str(word) for key, word in STATUS_WORDS.items()},
     )
-    # The file is written as the rows arrive; the request's context (its database session, the
-    # reader's time zone and language) stays open until the last piece is sent.
-    body = stream_with_context(csv_chunks(table(export.rows, export.columns, words, _iso_day)))
+
+    def lines():
+        # A connection of its own, held while the file is sent: Flask closes the request's
+        # session (its app context's teardown) before a streamed body is read.
+        # stream_with_context keeps the reader's language and time zone.
+        with db.engine.connect() as connection:
+            yield from csv_chunks(table(export.rows(connection), export.columns, words, _iso_day))
+
+    body = stream_with_context(lines())
     return Response(
         body,
         mimetype="text/csv",

@@ -138,6 +138,9 @@ class Membership(db.Model):
     last_launch_at: Mapped[datetime | None]
     status: Mapped[str] = mapped_column(String(20), default=MEMBER_ACTIVE, server_default="active")
     roster_seen_at: Mapped[datetime | None]  # when the LMS roster last listed them
+    # Their latest progress, draft or submission in this course: written by database triggers
+    # (`course_progress.models`), never by the app; the progress grid sorts by it.
+    activity_at: Mapped[datetime | None]
 
     context: Mapped[Context] = relationship()
     user: Mapped[User] = relationship()

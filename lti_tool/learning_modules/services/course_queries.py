@@ -1,12 +1,12 @@
 """What progress at a glance reads from the mini-modules' tables, one statement each, whatever the
-size of the course: progress rows, each learner's latest activity, and when each prompt's latest
-version got feedback. The caller says whose rows it may read (`users`, a filter on a user-id
+size of the course: progress rows and when each prompt's latest version got feedback. (Each
+learner's latest activity is kept on their membership by triggers: `course_progress.models`.) The caller says whose rows it may read (`users`, a filter on a user-id
 column), so another course's or another person's rows are never read. Read-only.
 
 For the grid's filters, sorting and pages the database decides which learners a page shows, so
 this module also builds SQL expressions *correlated to a user-id column* of the caller's query
 (the course's memberships): whether a learner has progress in a module (started, completed,
-reviewed), how many assigned modules they completed, and their latest activity. Each is a
+reviewed), their state in it, and how many assigned modules they completed. Each is a
 subquery on this course's rows for that one user, read through the tables' unique indexes
 (user, course, module[, prompt]), so the cost per learner does not depend on the course's size.
 """
@@ -31,7 +31,6 @@ from sqlalchemy import (
     func,
     literal,
     select,
-    union_all,
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
@@ -68,25 +67,6 @@ def progress_rows(
             users(ModuleProgress.user_id),
         ),
     )
-
-
-def latest_activity(session: Session, course: int, users: UserFilter) -> dict[int, datetime]:
-    """Each learner's latest progress, draft or submission in any module of the course."""
-    latest = union_all(
-        select(
-            ModuleProgress.user_id.label("user_id"), ModuleProgress.updated_at.label("at")
-        ).where(ModuleProgress.context_id == course, users(ModuleProgress.user_id)),
-        select(Reflection.user_id, Reflection.updated_at).where(
-            Reflection.context_id == course, users(Reflection.user_id)
-        ),
-        select(Reflection.user_id, ReflectionVersion.submitted_at)
-        .join(Reflection, Reflection.id == ReflectionVersion.reflection_id)
-        .where(Reflection.context_id == course, users(Reflection.user_id)),
-    ).subquery()
-    rows = _rows(
-        session, select(latest.c.user_id, func.max(latest.c.at)).group_by(latest.c.user_id)
-    )
-    return {user_id: _as_datetime(at) for user_id, at in rows if at is not None}
 
 
 def _as_datetime(value: datetime | str) -> datetime:
@@ -273,41 +253,3 @@ def completed_count(
         )
         .scalar_subquery()
     )
-
-
-def last_activity(
-    course: int,
-    slugs: Collection[str],
-    user: SQLColumnExpression[int],
-    last_launch_at: SQLColumnExpression[datetime | None],
-) -> ColumnElement[datetime]:
-    """The grid's "last activity" of a learner, as `domain.grid.last_activity` computes it from
-    what `latest_activity` and `progress_rows` read: the latest of their last launch, their
-    progress, drafts and submissions in any module of the course, and their completions in the
-    assigned modules `slugs`."""
-    progress = (
-        select(func.max(ModuleProgress.updated_at))
-        .where(ModuleProgress.user_id == user, ModuleProgress.context_id == course)
-        .scalar_subquery()
-    )
-    completed = (
-        select(func.max(ModuleProgress.completed_at))
-        .where(
-            ModuleProgress.user_id == user,
-            ModuleProgress.context_id == course,
-            ModuleProgress.module_slug.in_(sorted(slugs)) if slugs else false(),
-        )
-        .scalar_subquery()
-    )
-    drafts = (
-        select(func.max(Reflection.updated_at))
-        .where(Reflection.user_id == user, Reflection.context_id == course)
-        .scalar_subquery()
-    )
-    submissions = (
-        select(func.max(ReflectionVersion.submitted_at))
-        .join(Reflection, Reflection.id == ReflectionVersion.reflection_id)
-        .where(Reflection.user_id == user, Reflection.context_id == course)
-        .scalar_subquery()
-    )
-    return latest(last_launch_at, progress, completed, drafts, submissions)
