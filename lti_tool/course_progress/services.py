@@ -29,9 +29,23 @@ from datetime import date, datetime
 from typing import Any, TypeVarTuple
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Row, Select, SQLColumnExpression, false, func, or_, select
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Row,
+    Select,
+    SQLColumnExpression,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from lti_tool import errors
 from lti_tool.course_progress import models  # noqa: F401 - its triggers join every create_all
@@ -162,6 +176,31 @@ def _rows(session: Session, query: Select[*_Columns]) -> Sequence[Row[*_Columns]
 # -- the grid's query in SQL: the rules of `domain.grid.matches` and `sort_rows` --------------
 
 
+class _contains(FunctionElement[bool]):  # noqa: N801 - a SQL function's name
+    """`text` contains `word` as it is, case and all (both are folded already): instr() on
+    SQLite and strpos() on PostgreSQL, a plain search for a string, several times faster on
+    every row of a course than LIKE '%word%' with its escapes and its pattern matching."""
+
+    type = Boolean()
+    inherit_cache = True
+
+
+@compiles(_contains)
+def _contains_like(element: _contains, compiler: SQLCompiler, **kw: Any) -> str:
+    text, word = list(element.clauses)
+    return compiler.process(text.contains(word, autoescape=True), **kw)
+
+
+@compiles(_contains, "sqlite")
+def _contains_sqlite(element: _contains, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"(instr({compiler.process(element.clauses, **kw)}) > 0)"
+
+
+@compiles(_contains, "postgresql")
+def _contains_postgresql(element: _contains, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"(strpos({compiler.process(element.clauses, **kw)}) > 0)"
+
+
 def _in_state(course: int, column: Column, state: str) -> ColumnElement[bool]:
     """The learner's cell in `column` has `state`, as `domain.grid.cell_status` decides: no
     progress row is not started, one without completion in progress, a completed one reviewed
@@ -200,7 +239,7 @@ def _filters(
         launched = Membership.last_launch_at.is_not(None)
         conditions.append(launched if query.launched == "yes" else ~launched)
     for word in search_words(query.search):
-        conditions.append(User.search_text.contains(word, autoescape=True))
+        conditions.append(_contains(User.search_text, literal(word)))
     chosen = [c for c in columns if c.slug == query.module] or list(columns)
     if query.state:
         conditions.append(or_(false(), *(_in_state(scope.course, c, query.state) for c in chosen)))

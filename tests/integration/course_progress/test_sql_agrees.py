@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import itertools
 import random
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from lti_tool.course_progress import services
 from lti_tool.course_progress.domain.csv_export import export_row
@@ -29,8 +29,6 @@ from lti_tool.course_progress.domain.grid import SORTS, CellStatus, narrowed, pa
 from lti_tool.extensions import db
 from lti_tool.launches.services import load_launch
 from lti_tool.learning_modules.models import (
-    Feedback,
-    ModuleAssignment,
     ModuleProgress,
     Reflection,
     ReflectionVersion,
@@ -38,147 +36,8 @@ from lti_tool.learning_modules.models import (
 from lti_tool.learning_modules.services.catalogue import catalogue_of
 from lti_tool.people.models import Context, Membership, User
 from tests.fake_platform import FakePlatform
-from tests.integration.course_progress.progress_pages import LISTENING, SCALING, TRUST
+from tests.integration.course_progress.seeded_course import MODULES, SCALING, SEARCHES, TODAY, seed
 from tests.integration.mentoring_web.test_privacy_helpers import Person, launch_as
-
-TODAY = date(2026, 3, 10)
-START = datetime(2026, 1, 5, 8)
-MODULES = (SCALING, TRUST, LISTENING)
-UNASSIGNED = "reflective-listening-practice"  # activity here counts, its column does not exist
-GIVEN = ("Jean-François", "Zoë", "Élodie", "Ana", "Bea", "ÉLODIE", "", None)
-FAMILY = ("Côté", "O'Connor", "Roy", "Lévesque-Tremblay", "Nguyễn", "", None)
-SEARCHES = ("cote", "CÔTÉ", "o'connor", "oconnor", "elodie roy", "lévesque tremblay", "example")
-
-
-def _moment(rng: random.Random) -> datetime:
-    return START + timedelta(minutes=rng.randrange(0, 60 * 24 * 60))
-
-
-def _seed(app: Flask, rng: random.Random, learners: int, *, other_course: bool = True) -> None:
-    """Learners of every kind in the demo course (which a launch has created)."""
-    with app.app_context():
-        course = db.session.scalar(select(Context).where(Context.context_id == "demo-course-1"))
-        assert course is not None
-        if not db.session.scalar(select(func.count(ModuleAssignment.id))):
-            for module, required, due in (
-                (SCALING, True, TODAY - timedelta(days=3)),  # past due: overdue unless done
-                (TRUST, True, None),
-                (LISTENING, False, TODAY - timedelta(days=3)),  # optional: never overdue
-            ):
-                db.session.add(
-                    ModuleAssignment(
-                        context_id=course.id, module_slug=module.slug, required=required, due_on=due
-                    )
-                )
-        courses = [course]
-        if other_course:
-            other = Context(deployment_id=course.deployment_id, context_id="other-course")
-            db.session.add(other)
-            db.session.flush()
-            courses.append(other)
-        start = db.session.scalar(select(func.count(User.id))) or 0
-        for number in range(start, start + learners):
-            given, family = rng.choice(GIVEN), rng.choice(FAMILY)
-            shown = rng.random() < 0.6
-            name = " ".join(p for p in (given, family) if p) if shown else None
-            user = User(
-                issuer="https://elsewhere.example",
-                sub=f"seeded-{number}",
-                name=f"{name} {number:03d}" if name else None,
-                given_name=given,
-                family_name=f"{family} {number:03d}" if family and not name else family,
-                email=f"person.{number:03d}@example.org" if rng.random() < 0.9 else None,
-            )
-            db.session.add(user)
-            db.session.flush()
-            for where in courses:
-                _seed_member(rng, where.id, user.id)
-        db.session.commit()
-        db.session.remove()
-
-
-def _seed_member(rng: random.Random, course: int, user: int) -> None:
-    launched = rng.random() < 0.85
-    roll = rng.random()
-    status = "inactive" if roll < 0.12 else "deleted" if roll < 0.2 else "active"
-    db.session.add(
-        Membership(
-            context_id=course,
-            user_id=user,
-            role="learner",
-            status=status,
-            last_launch_at=_moment(rng) if launched else None,
-        )
-    )
-    db.session.flush()  # the membership first: the triggers record activity on it
-    slugs = [*(m.slug for m in MODULES), UNASSIGNED]
-    for slug in slugs:
-        state = rng.random()
-        if not launched or state < 0.3:
-            continue
-        started = _moment(rng)
-        completed = started + timedelta(hours=rng.randrange(1, 50)) if state > 0.55 else None
-        db.session.add(
-            ModuleProgress(
-                user_id=user,
-                context_id=course,
-                module_slug=slug,
-                sections_seen=[],
-                started_at=started,
-                updated_at=started + timedelta(hours=rng.randrange(0, 80)),
-                completed_at=completed,
-            )
-        )
-        module = next((m for m in MODULES if m.slug == slug), None)
-        prompts = [p.id for p in module.prompts] if module else ["p1"]
-        for prompt in prompts:
-            if rng.random() < 0.15:
-                continue
-            _seed_reflection(rng, course, user, slug, prompt, started, completed)
-
-
-def _seed_reflection(
-    rng: random.Random,
-    course: int,
-    user: int,
-    slug: str,
-    prompt: str,
-    started: datetime,
-    completed: datetime | None,
-) -> None:
-    reflection = Reflection(
-        user_id=user,
-        context_id=course,
-        module_slug=slug,
-        prompt_id=prompt,
-        draft_html="<p>Brouillon</p>",
-        visibility=rng.choice(("facilitator", "private")),
-        created_at=started,
-        updated_at=started + timedelta(hours=rng.randrange(0, 90)),
-    )
-    db.session.add(reflection)
-    db.session.flush()
-    versions = 0 if completed is None and rng.random() < 0.5 else rng.choice((1, 1, 2))
-    for number in range(1, versions + 1):
-        version = ReflectionVersion(
-            reflection_id=reflection.id,
-            number=number,
-            html="<p>Version</p>",
-            visibility=reflection.visibility,
-            submitted_at=started + timedelta(hours=rng.randrange(0, 100)),
-        )
-        db.session.add(version)
-        db.session.flush()
-        if rng.random() < 0.6:  # on the latest or an older one
-            db.session.add(
-                Feedback(
-                    reflection_version_id=version.id,
-                    strength="<p>Bien</p>",
-                    question="<p>Et ensuite ?</p>",
-                    next_step="",
-                    reviewed_at=version.submitted_at + timedelta(days=1),
-                )
-            )
 
 
 def _launch_of(app: Flask, person: Person):
@@ -222,7 +81,7 @@ def _pages(app: Flask, launch, args: dict[str, str]) -> tuple[list[int], int]:
 @pytest.fixture
 def seeded(app: Flask, fake_platform: FakePlatform):
     amelie = launch_as(app, fake_platform, "amelie")
-    _seed(app, random.Random(2026), 70)  # noqa: S311 - test data, not secrets
+    seed(app, random.Random(2026), 70)  # noqa: S311 - test data, not secrets
     with app.test_request_context():
         launch = _launch_of(app, amelie)
         columns, rows = _everyone(app, launch)
