@@ -24,6 +24,7 @@ states and last activity the export reads from SQL with `cell_status` and `last_
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -174,8 +175,10 @@ def build_rows(
 
 
 def search_words(search: str) -> list[str]:
-    """The words of a search, folded as names are (`search_key`): each must appear."""
-    return search_key(search).split()
+    """The words of a search, folded as names are (`search_key`): each must appear. Control
+    characters are dropped: nobody types them into a name, and PostgreSQL refuses a NUL."""
+    typed = "".join(c for c in search if unicodedata.category(c) != "Cc" or c.isspace())
+    return search_key(typed).split()
 
 
 def matches_search(facts: LearnerFacts, search: str) -> bool:
