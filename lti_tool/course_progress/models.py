@@ -50,7 +50,7 @@ def sqlite_triggers() -> list[str]:
         for write in ("INSERT", f"UPDATE OF {', '.join(times)}"):
             name = f"{table}_activity_{write.split()[0].lower()}"
             statements.append(
-                f"CREATE TRIGGER {name} AFTER {write} ON {table} BEGIN "  # noqa: S608 - constants
+                f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {write} ON {table} BEGIN "  # noqa: S608
                 f"UPDATE lti_membership SET activity_at = {moment} "
                 f"WHERE {_where(owner, 'NEW')} "
                 f"AND (activity_at IS NULL OR activity_at < {moment}); END"
@@ -71,14 +71,15 @@ def postgresql_triggers() -> list[str]:
             f"AND (activity_at IS NULL OR activity_at < {moment}); RETURN NULL; END $$"
         )
         statements.append(
-            f"CREATE TRIGGER {table}_activity AFTER INSERT OR UPDATE OF {', '.join(times)} "
+            f"CREATE OR REPLACE TRIGGER {table}_activity AFTER INSERT OR UPDATE OF {', '.join(times)} "
             f"ON {table} FOR EACH ROW EXECUTE FUNCTION {table}_activity()"
         )
     return statements
 
 
 def _create_triggers(_metadata: Any, connection: Any, **_kw: Any) -> None:
-    """After `create_all` (tests, the development server's first run, the benchmarks)."""
+    """After `create_all` (tests, the development server's first run, the benchmarks), which
+    also runs on a database that has its tables already: hence IF NOT EXISTS / OR REPLACE."""
     dialect = connection.dialect.name
     statements = {"sqlite": sqlite_triggers, "postgresql": postgresql_triggers}.get(dialect)
     for statement in statements() if statements else ():
