@@ -11,12 +11,20 @@ plain facts (a progress row's times, when each prompt's latest version got feedb
   only through its services; `tests/unit/course_progress` checks the two agree.
 
 A required module whose due date has passed and which is not submitted is *overdue* (the due date
-stays soft: nothing is blocked). Filters, search and sorting work on the computed rows, so the
-page and its CSV export narrow the course the same way; `domain.paging` cuts the page.
+stays soft: nothing is blocked).
+
+Which learners a page shows is decided by the database (`course_progress.services`): it filters,
+searches, sorts and cuts a course of thousands in SQL, then only the page's learners get their
+cells built here. `matches`, `sort_rows` and `narrowed` are the same rules on computed rows, the
+reference the SQL must agree with: `tests/integration/course_progress/test_sql_agrees.py` runs
+every filter, sort and state of a seeded course both ways and compares them, and compares the
+states and last activity the export reads from SQL with `cell_status` and `last_activity`.
+`is_past_due` and `search_words` are shared by both sides.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -111,6 +119,11 @@ def all_prompts_reviewed(prompt_ids: Sequence[str], feedback_at: Mapping[str, ob
     return bool(prompt_ids) and all(feedback_at.get(p) is not None for p in prompt_ids)
 
 
+def is_past_due(required: bool, due_on: date | None, today: date) -> bool:
+    """A required module whose due date has passed: overdue unless submitted."""
+    return required and due_on is not None and due_on < today
+
+
 def cell_status(
     facts: ModuleFacts | None,
     prompt_ids: Sequence[str],
@@ -128,7 +141,7 @@ def cell_status(
         on = max(at for p in prompt_ids if isinstance(at := facts.feedback_at[p], datetime))
     else:
         status, on = CellStatus.SUBMITTED, facts.completed_at
-    overdue = required and due_on is not None and due_on < today and status not in DONE
+    overdue = is_past_due(required, due_on, today) and status not in DONE
     return Cell(status, on, overdue)
 
 
@@ -161,9 +174,16 @@ def build_rows(
 # -- search ---------------------------------------------------------------------------------
 
 
+def search_words(search: str) -> list[str]:
+    """The words of a search, folded as names are (`search_key`): each must appear. Control
+    characters are dropped: nobody types them into a name, and PostgreSQL refuses a NUL."""
+    typed = "".join(c for c in search if unicodedata.category(c) != "Cc" or c.isspace())
+    return search_key(typed).split()
+
+
 def matches_search(facts: LearnerFacts, search: str) -> bool:
     """Every word of `search` appears in the name (full, given or family) or the email."""
-    words = search_key(search).split()
+    words = search_words(search)
     if not words:
         return True
     haystack = " ".join(

@@ -1,7 +1,8 @@
 """Cutting the progress grid into pages of 50, and which page numbers to link to.
 
 Pure (standard library only). A page number past the end shows the last page, so a link kept
-from before a filter changed still lands somewhere useful.
+from before a filter changed still lands somewhere useful. The database cuts the grid's pages
+(`window` says which rows: it needs only the total), `paginate` cuts a list the same way.
 """
 
 from __future__ import annotations
@@ -32,10 +33,16 @@ class PageOf:
         return self.first + len(self.items) - 1 if self.items else 0
 
 
-def paginate(rows: Sequence[LearnerRow], number: int, size: int = PAGE_SIZE) -> PageOf:
-    pages = max(1, -(-len(rows) // size))
+def window(total: int, number: int, size: int = PAGE_SIZE) -> tuple[int, int, int]:
+    """(page number clamped to the pages there are, pages, offset of its first row) for `total`
+    rows: what a query's LIMIT/OFFSET needs."""
+    pages = max(1, -(-total // size))
     number = min(max(number, 1), pages)
-    start = (number - 1) * size
+    return number, pages, (number - 1) * size
+
+
+def paginate(rows: Sequence[LearnerRow], number: int, size: int = PAGE_SIZE) -> PageOf:
+    number, pages, start = window(len(rows), number, size)
     return PageOf(tuple(rows[start : start + size]), number, pages, len(rows), size)
 
 

@@ -68,6 +68,33 @@ def test_a_mentor_sees_only_their_mentees_and_cannot_export(
     assert marc.get("progress/export.csv").status_code == 403
 
 
+def test_a_mentors_filters_sorts_and_pages_stay_within_their_mentees(
+    app: Flask, fake_platform: FakePlatform
+) -> None:
+    """The database narrows the page: whatever is asked, the scope comes first."""
+    _demo_course(app, fake_platform)
+    marc = launch_as(app, fake_platform, "marc")
+    asked = [
+        {"sort": "activity", "order": "desc"},
+        {"sort": "submitted", "page": "3"},
+        {"state": "not_started"},
+        {"state": "in_progress", "module": SCALING.slug},
+        {"launched": "yes", "q": "example"},
+        {"overdue": "1"},
+        {"q": "singh"},
+        {"page": "999999", "order": "desc"},
+    ]
+    for args in asked:
+        page = grid(marc, **args)
+        assert page.status_code == 200, args
+        assert set(people(page)) <= {"Jean-François Côté"}, args
+        for outsider in ("Priya Singh", "Zoë O'Connor", "Amélie Tremblay"):
+            assert outsider not in page_text(page), args
+    assert people(grid(marc, state="submitted")) == ["Jean-François Côté"]
+    assert "1 person matches." in page_text(grid(marc, sort="activity"))
+    assert people(grid(marc, state="in_progress")) == []  # Priya is, but she is not his mentee
+
+
 def test_a_mentor_whose_launch_names_no_mentee_sees_nobody(
     app: Flask, fake_platform: FakePlatform
 ) -> None:

@@ -142,6 +142,7 @@ def test_search_is_accent_and_case_insensitive(app: Flask, fake_platform: FakePl
     assert people(grid(amelie, q="ZOE")) == ["Zoë O'Connor"]
     assert people(grid(amelie, q="oconnor")) == ["Zoë O'Connor"]
     assert people(grid(amelie, q="singh%40example")) == ["Priya Singh"]
+    assert people(grid(amelie, q="co%00te%01")) == ["Jean-François Côté"]  # no 500 for a NUL
     nobody = grid(amelie, q="tremblay")  # the facilitator is not a learner
     assert people(nobody) == []
     assert "Nobody matches these filters." in page_text(nobody)

@@ -11,6 +11,8 @@ import pytest
 from lti_tool.course_progress.domain.csv_export import (
     CsvWords,
     csv_bytes,
+    csv_chunks,
+    export_row,
     safe_cell,
     safe_filename,
     table,
@@ -70,7 +72,9 @@ def test_table_has_a_header_and_one_row_per_learner_all_cells_neutralised() -> N
         ),
     ]
     rows = build_rows(people, COLUMNS, date(2026, 3, 10))
-    lines = table(rows, COLUMNS, WORDS, lambda moment: moment.date().isoformat())
+    lines = list(
+        table(map(export_row, rows), COLUMNS, WORDS, lambda moment: moment.date().isoformat())
+    )
     assert lines[0] == [
         "Nom",
         "Courriel",
@@ -110,6 +114,17 @@ def test_csv_bytes_are_utf8_with_a_bom_and_crlf() -> None:
         ["Nom", "Note"],
         ["Zoë O'Connor", 'dit "bonjour", puis\nsort'],
     ]
+
+
+def test_the_file_comes_in_pieces_of_whole_lines_with_one_bom_first() -> None:
+    lines = [["Nom"], *([f"Personne {n}"] for n in range(5))]
+    pieces = list(csv_chunks(lines, rows=2))
+    assert len(pieces) == 3
+    assert pieces[0].startswith(b"\xef\xbb\xbfNom\r\n")
+    assert not any(piece.startswith(b"\xef\xbb\xbf") for piece in pieces[1:])
+    assert all(piece.endswith(b"\r\n") for piece in pieces)
+    assert b"".join(pieces) == csv_bytes(lines)
+    assert list(csv_chunks([])) == [b"\xef\xbb\xbf"]
 
 
 @pytest.mark.parametrize(
