@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from lti_tool.db import utcnow
 from lti_tool.lti.launch import LaunchClaims, LaunchContext
 from lti_tool.lti.roles import ToolRole, canonical_roles
-from lti_tool.people.models import MEMBER_ACTIVE, Context, Membership, User
+from lti_tool.people.models import MEMBER_ACTIVE, Context, Membership, User, name_keys
 
 # A relaunch within this long of the last one leaves `last_launch_at` as it is: nothing reads it
 # more finely (activity columns, "never launched"), and a PD day's relaunches then write nothing.
@@ -123,7 +123,16 @@ def _record_user(session: Session, claims: LaunchClaims, now: datetime, found: A
     """A returning user: update what this launch tells anew (never erasing), and the time."""
     pii = _pii(claims)
     user_pk, stored = found[0], dict(zip(PII_FIELDS, found[1:6], strict=True))
-    changes = {name: value for name, value in pii.items() if value and value != stored[name]}
+    changes: dict[str, Any] = {
+        name: value for name, value in pii.items() if value and value != stored[name]
+    }
+    if (
+        changes
+    ):  # the stored search columns follow the names (the ORM's listener sees no Core update)
+        merged = stored | changes
+        changes |= name_keys(
+            *(merged[part] for part in ("name", "given_name", "family_name", "email"))
+        )
     if changes or _stale(found[6], now):
         session.execute(
             update(_users).where(_users.c.id == user_pk).values(last_launch_at=now, **changes)

@@ -17,6 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from lti_tool.db import utcnow
+from lti_tool.lti.names import search_key
 from lti_tool.people import services as people_services
 from tests.fake_platform import FakePlatform
 from tests.integration.mentoring_web.my_web_pages import counted_queries
@@ -91,6 +92,8 @@ def test_the_next_launch_writes_a_new_name_and_role_and_erases_nothing(
     assert again.response.status_code == 200
     [user] = users(app)
     assert (user.name, user.email) == ("Priya Raman-Singh", member.email)  # email kept
+    assert user.name_key == search_key("Priya Raman-Singh")  # the grid's search and sort follow
+    assert search_key(member.email) in user.search_text
     [(membership, _context, _user)] = memberships(app)
     assert membership.role == "facilitator"
     assert [s.split()[0] + " " + s.split()[1] for s in _writes(statements)] == [
