@@ -7,6 +7,7 @@ seeded random generator, what the cohort pages read:
 
 - a mentoring web (`WebOwner`) for ~85 % of the learners who launched, with a centre-card role;
 - 0 to 9 strands per web, drawn from the vocabulary (role, model, supports, status, direction);
+- the users' search keys (`User.name_key`, `User.search_text`), which a bulk insert leaves empty;
 - 1 to 3 snapshots per web over the last 90 days, each holding the web as it was (`web_to_json`
   of its first strands then) and its score, as `services.snapshots` writes them.
 """
@@ -18,7 +19,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from bench.progress_seed import CHUNK, Seeded, _ids, seed_learners
@@ -37,7 +38,7 @@ from lti_tool.mentoring_web.domain.vocabulary import (
     Support,
 )
 from lti_tool.mentoring_web.models import Strand, WebOwner, WebSnapshot
-from lti_tool.people.models import MEMBER_ACTIVE, Membership, User
+from lti_tool.people.models import MEMBER_ACTIVE, Membership, User, user_search_keys
 
 ROLES = tuple(value for value, _label, _family in BOARD_ROLES)
 STATUSES = (Status.ACTIVE,) * 6 + (Status.DORMANT, Status.ENDED, Status.PLANNED)
@@ -83,6 +84,25 @@ def seed_course(
         now=now,
         rng=rng,
     )
+    # A bulk insert skips the model's flush listener: the search keys are set here, as a
+    # roster sync or a launch would have set them.
+    named = session.execute(
+        select(User.id, User.name, User.given_name, User.family_name, User.email).where(
+            User.id > before
+        )
+    ).all()
+    keys = [
+        dict(
+            zip(
+                ("id", "name_key", "search_text"),
+                (row.id, *user_search_keys(*row[1:])),
+                strict=True,
+            )
+        )
+        for row in named
+    ]
+    for start in range(0, len(keys), CHUNK):
+        session.execute(update(User), keys[start : start + CHUNK])
     learners = session.execute(
         select(Membership.user_id)
         .where(
