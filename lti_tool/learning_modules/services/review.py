@@ -159,7 +159,7 @@ def shared_submissions(
         is_latest_submitted(),
     )
     state = case((was_reviewed, 1), else_=0)
-    counted = dict(
+    counted: dict[int, int] = dict(
         session.execute(
             select(state.label("reviewed"), func.count(ReflectionVersion.id))
             .join(Reflection, ReflectionVersion.reflection_id == Reflection.id)
