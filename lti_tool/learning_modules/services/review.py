@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, and_, case, exists, func, select
+from sqlalchemy import ColumnElement, case, exists, func, select
 from sqlalchemy.orm import Session, aliased
-from sqlalchemy.sql import Subquery
 
 from lti_tool import errors
 from lti_tool.db import utcnow
@@ -83,31 +82,11 @@ def learner_name(user: User | None) -> str:
     return (user.display_name if user else "") or str(_l("A learner"))
 
 
-def latest_version_numbers() -> Subquery:
-    """(reflection_id, number) of each reflection's latest submitted version, to join on: the
-    review list, the reviewed rule and a mentor's reading all show the latest version only."""
-    return (
-        select(
-            ReflectionVersion.reflection_id,
-            func.max(ReflectionVersion.number).label("number"),
-        )
-        .group_by(ReflectionVersion.reflection_id)
-        .subquery()
-    )
-
-
-def is_latest_version(latest: Subquery) -> ColumnElement[bool]:
-    """Join `latest_version_numbers()` on: this ReflectionVersion is its reflection's latest."""
-    return and_(
-        latest.c.reflection_id == ReflectionVersion.reflection_id,
-        latest.c.number == ReflectionVersion.number,
-    )
-
-
 def is_latest_submitted() -> ColumnElement[bool]:
-    """This ReflectionVersion is its reflection's latest: no later number exists. A correlated
-    probe of the (reflection_id, number) unique index, so a page reads only its course's rows
-    (`latest_version_numbers()` groups every version of every course first)."""
+    """This ReflectionVersion is its reflection's latest: no later number exists. The review
+    list, the reviewed rule and a mentor's reading all show the latest version only. A correlated
+    probe of the (reflection_id, number) unique index, so a query reads only its own rows (a
+    join on max(number) grouped every version of every course first)."""
     later = aliased(ReflectionVersion)
     return ~exists().where(
         later.reflection_id == ReflectionVersion.reflection_id,
@@ -329,13 +308,12 @@ def module_reviewed(
     """The module is reviewed for this learner (by default the launch's user): the latest
     submitted version of every prompt has feedback. One query."""
     context_pk = require_course(launch)
-    latest = latest_version_numbers()
     has_feedback = exists().where(Feedback.reflection_version_id == ReflectionVersion.id)
     rows = session.execute(
         select(Reflection.prompt_id, ReflectionVersion.id, has_feedback)
         .join(Reflection, ReflectionVersion.reflection_id == Reflection.id)
-        .join(latest, is_latest_version(latest))
         .where(
+            is_latest_submitted(),
             Reflection.user_id == (launch.user_pk if learner_pk is None else learner_pk),
             Reflection.context_id == context_pk,
             Reflection.module_slug == module.slug,
@@ -350,13 +328,12 @@ def awaiting_by_module(session: Session, launch: LaunchContext) -> dict[str, int
     """How many shared reflections wait for feedback in this course, by module: the latest
     shared version of each reflection, with no feedback yet. One query; facilitators only."""
     context_pk = require_facilitator(launch)
-    latest = latest_version_numbers()
     has_feedback = exists().where(Feedback.reflection_version_id == ReflectionVersion.id)
     rows = session.execute(
         select(Reflection.module_slug, func.count(ReflectionVersion.id))
         .join(Reflection, ReflectionVersion.reflection_id == Reflection.id)
-        .join(latest, is_latest_version(latest))
         .where(
+            is_latest_submitted(),
             Reflection.context_id == context_pk,
             Reflection.visibility == FACILITATOR,
             ReflectionVersion.visibility == FACILITATOR,
