@@ -108,6 +108,9 @@ class CohortPublication(db.Model):
     published_at: Mapped[datetime] = mapped_column(default=utcnow)
     learner_count: Mapped[int] = mapped_column(Integer, default=0)
     counts: Mapped[dict[str, Any]] = mapped_column(JSON)  # domain.cohort.counts_to_json
+    # The change since each learner's very first snapshot (the page without `since`), added up
+    # when published: domain.cohort_change.change_counts_to_json.
+    change_counts: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
 class CohortLearner(db.Model):

@@ -20,9 +20,10 @@ so it never names the exact count of the one learner in the middle.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from lti_tool.mentoring_web.domain.cohort import STRAND_BUCKETS, Cell, _cell, _distribution
 from lti_tool.mentoring_web.domain.facts import WebScore
@@ -113,6 +114,48 @@ def _moment(scores: Sequence[WebScore]) -> MomentCounts:
         strong_web=sum(score.is_strong_web for score in scores),
         reciprocity=sum(score.reciprocal_strands > 0 for score in scores),
         role_families={f: sum(f in score.role_families for score in scores) for f in RoleFamily},
+    )
+
+
+def change_counts_to_json(counts: ChangeCounts) -> dict[str, Any]:
+    """The counts as JSON-ready values, for the publication row (its figures since the start)."""
+
+    def moment(m: MomentCounts) -> dict[str, Any]:
+        return {
+            "strand_buckets": m.strand_buckets,
+            "strand_total": m.strand_total,
+            "five_or_more": m.five_or_more,
+            "strong_web": m.strong_web,
+            "reciprocity": m.reciprocity,
+            "role_families": {f.value: c for f, c in m.role_families.items()},
+        }
+
+    return {
+        "learners": counts.learners,
+        "then": moment(counts.then),
+        "now": moment(counts.now),
+        "trends": {t.value: c for t, c in counts.trends.items()},
+    }
+
+
+def change_counts_from_json(data: Mapping[str, Any]) -> ChangeCounts:
+    """`change_counts_to_json` read back; a value the vocabulary no longer knows counts nothing."""
+
+    def moment(raw: Mapping[str, Any]) -> MomentCounts:
+        return MomentCounts(
+            strand_buckets={b: int(raw["strand_buckets"].get(b, 0)) for b in STRAND_BUCKETS},
+            strand_total=int(raw["strand_total"]),
+            five_or_more=int(raw["five_or_more"]),
+            strong_web=int(raw["strong_web"]),
+            reciprocity=int(raw["reciprocity"]),
+            role_families={f: int(raw["role_families"].get(f.value, 0)) for f in RoleFamily},
+        )
+
+    return ChangeCounts(
+        learners=int(data["learners"]),
+        then=moment(data["then"]),
+        now=moment(data["now"]),
+        trends={t: int(data["trends"].get(t.value, 0)) for t in Trend},
     )
 
 

@@ -14,7 +14,8 @@ What a read costs does not grow with the course:
   worked out once when it is made;
 - the change figures are added up by the database, from each published learner's score facts
   (`CohortLearner`) and the facts of their first snapshot (`CohortSnapshot`, picked by a window
-  function), in one statement that returns one row;
+  function), in one statement that returns one row: when published for the page without
+  `since`, on each read for a chosen day;
 - once the period is over, checking for changes compares each web's signature in the database
   (its row's and its strands' update times, its strands' and snapshots' counts) with the one last
   checked, and reads and fingerprints only the webs whose signature moved.
@@ -60,6 +61,8 @@ from lti_tool.mentoring_web.domain.cohort_change import (
     CohortChange,
     MomentCounts,
     Trend,
+    change_counts_from_json,
+    change_counts_to_json,
     change_from_counts,
 )
 from lti_tool.mentoring_web.domain.cohort_publish import fingerprint, should_republish, wordless
@@ -120,7 +123,12 @@ def cohort_insights(
     return CohortInsights(
         threshold=threshold,
         summary=summary_from_counts(counts_from_json(publication.counts), threshold),
-        change=change_from_counts(change_counts(session, context_pk, since), threshold),
+        change=change_from_counts(
+            change_counts_from_json(publication.change_counts)
+            if since is None
+            else change_counts(session, context_pk, since),
+            threshold,
+        ),
         since=since,
         published_at=publication.published_at,
     )
@@ -138,7 +146,9 @@ def published_cohort(
         select(CohortPublication).where(CohortPublication.context_id == context_pk)
     )
     if publication is None:
-        publication = CohortPublication(context_id=context_pk, published_at=now, counts={})
+        publication = CohortPublication(
+            context_id=context_pk, published_at=now, counts={}, change_counts={}
+        )
         session.add(publication)
         _publish(session, publication, now)
         return publication
@@ -226,13 +236,31 @@ def _changed_learners(session: Session, context_pk: int, today: date) -> int:
             )
         )
     ).all()
-    # Webs gone from the course (or whose owner is no longer an active learner).
+    # Webs gone from the course, or whose owner is no longer an active learner of it: a probe
+    # of the owner and membership keys per row, not the strands' aggregate again.
+    still_learner = (
+        select(WebOwner.id)
+        .join(
+            Membership,
+            and_(
+                Membership.context_id == WebOwner.context_id,
+                Membership.user_id == WebOwner.user_id,
+            ),
+        )
+        .where(
+            WebOwner.id == CohortLearner.owner_id,
+            WebOwner.context_id == context_pk,
+            Membership.status == MEMBER_ACTIVE,
+            Membership.role == ToolRole.LEARNER.value,
+        )
+        .exists()
+    )
     session.execute(
         update(CohortLearner)
         .where(
             CohortLearner.context_id == context_pk,
             CohortLearner.checked_fingerprint.is_not(None),
-            CohortLearner.owner_id.not_in(select(current.c.owner_id)),
+            ~still_learner,
         )
         .values(checked_fingerprint=None, **dict.fromkeys(SIGNATURE))
     )
@@ -393,7 +421,9 @@ def _publish(session: Session, publication: CohortPublication, now: datetime) ->
     session.execute(delete(CohortSnapshot).where(CohortSnapshot.context_id == context_pk))
     if snapshots:
         session.execute(insert(CohortSnapshot), snapshots)
+    session.flush()
     publication.counts = counts_to_json(cohort_counts(learners))
+    publication.change_counts = change_counts_to_json(change_counts(session, context_pk, None))
     publication.learner_count = len(learners)
     publication.published_at = now
     session.flush()

@@ -26,6 +26,7 @@ def upgrade():
         batch_op.drop_column('learners')
         batch_op.add_column(sa.Column('learner_count', sa.Integer(), nullable=False))
         batch_op.add_column(sa.Column('counts', sa.JSON(), nullable=False))
+        batch_op.add_column(sa.Column('change_counts', sa.JSON(), nullable=False))
     op.create_table('mw_cohort_learner',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('context_id', sa.Integer(), nullable=False),
@@ -69,6 +70,7 @@ def downgrade():
     op.drop_table('mw_cohort_learner')
     op.execute('DELETE FROM mw_cohort_publication')
     with op.batch_alter_table('mw_cohort_publication', schema=None) as batch_op:
+        batch_op.drop_column('change_counts')
         batch_op.drop_column('counts')
         batch_op.drop_column('learner_count')
         batch_op.add_column(sa.Column('learners', sa.JSON(), nullable=False))
