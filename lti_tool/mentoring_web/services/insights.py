@@ -220,7 +220,8 @@ def _current_learners(context_pk: int) -> Any:
 
 def _changed_learners(session: Session, context_pk: int, today: date) -> int:
     """How many learners were added, removed or changed since the publication (by fingerprint),
-    reading only the webs whose signature moved since the last check. Four statements at most."""
+    reading only the webs whose signature moved since the last check. Three statements when
+    nothing moved; what moved is then read and its check recorded."""
     current = _current_learners(context_pk)
     checked = and_(
         CohortLearner.context_id == context_pk, CohortLearner.owner_id == current.c.owner_id
@@ -255,15 +256,21 @@ def _changed_learners(session: Session, context_pk: int, today: date) -> int:
         )
         .exists()
     )
-    session.execute(
-        update(CohortLearner)
-        .where(
-            CohortLearner.context_id == context_pk,
-            CohortLearner.checked_fingerprint.is_not(None),
-            ~still_learner,
+    gone = list(
+        session.scalars(
+            select(CohortLearner.id).where(
+                CohortLearner.context_id == context_pk,
+                CohortLearner.checked_fingerprint.is_not(None),
+                ~still_learner,
+            )
         )
-        .values(checked_fingerprint=None, **dict.fromkeys(SIGNATURE))
     )
+    if gone:  # read first: a read of the page writes nothing unless something changed
+        session.execute(
+            update(CohortLearner)
+            .where(CohortLearner.id.in_(gone))
+            .values(checked_fingerprint=None, **dict.fromkeys(SIGNATURE))
+        )
     if moved:
         prints = _fingerprints(session, context_pk, moved, today)
         known = [row for row in moved if row.row_id is not None]
