@@ -7,8 +7,10 @@ For each database: a throwaway database (`bench.harness.fresh_database`), the de
 on loopback and the tool in this process. The demo course's facilitator launches for real (login,
 the platform's /auth, launch), then `bench.course_seed` fills the course in bulk, step by step up
 to each size of --learners: learners, module work with shared reflections waiting for feedback,
-mentoring webs with strands and snapshots. After each step the cohort publication is dropped, so
-the first request publishes it from the bigger course; then the facilitator requests each page
+mentoring webs with strands and snapshots. After each step the cohort publication is dropped and
+made again from the bigger course by one request, and on PostgreSQL the tables are analyzed (as
+autovacuum would do after such a load, so the planner knows their sizes); then the facilitator
+requests each page
 (`pages()`) once to warm up and --repeat times, timing the WSGI call (routing, queries, rendering)
 and counting its SQL statements with a `before_cursor_execute` listener. The cohort pages are
 measured with the production period (a day, so a read checks nothing) and, marked "(period
@@ -35,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from sqlalchemy import delete, event, select
+from sqlalchemy import delete, event, select, text
 
 from bench.course_seed import seed_course
 from bench.harness import (
@@ -158,6 +160,12 @@ def run(database: str, options: argparse.Namespace) -> dict[str, Any]:
                     db.session.execute(delete(CohortPublication))  # republished from this course
                     db.session.commit()
                     db.session.remove()
+                client.get(base + "web/cohort")  # publishes the bigger course's figures
+                if database == "postgres":
+                    # As autovacuum would soon after such a load: fresh planner statistics.
+                    with engine.connect() as connection:
+                        connection.execute(text("ANALYZE"))
+                        connection.commit()
                 seeded_up_to = size
                 seconds = round(time.perf_counter() - started, 2)
                 print(f"  {database}: {size} learners seeded ({seconds} s for this step)")
@@ -175,11 +183,22 @@ def run(database: str, options: argparse.Namespace) -> dict[str, Any]:
     return {"database": database, "steps": steps}
 
 
-def ratios(run_result: dict[str, Any]) -> dict[str, dict[int, float]]:
-    """Each page's p50 at every size over its p50 at the smallest size of the same run."""
-    first = run_result["steps"][0]
+FULL_PAGE_SIZE = 200  # the first size at which every listed page shows a full page of rows
+
+
+def ratios(run_result: dict[str, Any], base_size: int | None = None) -> dict[str, dict[int, float]]:
+    """Each page's p50 at every size over its p50 at the smallest size of the same run (or at
+    `base_size`, when it was measured; {} when it was not)."""
+    steps = run_result["steps"]
+    first = (
+        steps[0]
+        if base_size is None
+        else next((step for step in steps if step["learners"] == base_size), None)
+    )
+    if first is None:
+        return {}
     found: dict[str, dict[int, float]] = {}
-    for step in run_result["steps"]:
+    for step in steps:
         for label, figures in step["pages"].items():
             base = first["pages"][label]["server_ms"]["p50"]
             found.setdefault(label, {})[step["learners"]] = figures["server_ms"]["p50"] / base
@@ -207,15 +226,23 @@ def problems(run_result: dict[str, Any]) -> list[str]:
 def print_report(run_result: dict[str, Any], repeat: int) -> None:
     name = {"sqlite": "SQLite", "postgres": "PostgreSQL"}[run_result["database"]]
     print(f"\n{name}: server time per request in ms over {repeat} requests; SQL statements")
-    print(f"  {'page':<24}{'learners':>9}{'p50':>9}{'ratio':>8}{'p90':>9}{'SQL':>6}{'KiB':>8}")
+    print(
+        f"  {'page':<28}{'learners':>9}{'p50':>9}{'ratio':>8}{'÷200':>8}{'p90':>9}{'SQL':>6}"
+        f"{'KiB':>8}"
+    )
     by_ratio = ratios(run_result)
+    by_full = ratios(run_result, FULL_PAGE_SIZE)
     for label in run_result["steps"][0]["pages"]:
         for step in run_result["steps"]:
             figures = step["pages"][label]
             ms = figures["server_ms"]
             ratio = by_ratio[label][step["learners"]]
+            full = by_full.get(label, {}).get(step["learners"])
+            full_text = (
+                f"{full:>7.2f}×" if full is not None and step["learners"] >= 200 else " " * 8
+            )
             print(
-                f"  {label:<24}{step['learners']:>9}{ms['p50']:>9.1f}{ratio:>7.2f}×"
+                f"  {label:<28}{step['learners']:>9}{ms['p50']:>9.1f}{ratio:>7.2f}×{full_text}"
                 f"{ms['p90']:>9.1f}{figures['sql']:>6}{figures['bytes'] / 1024:>8.0f}"
             )
     for problem in problems(run_result) or ["none: every page within bounds"]:
@@ -269,6 +296,8 @@ def main(argv: list[str] | None = None) -> int:
     for database in databases:
         result = run(database, options)
         result["problems"] = problems(result)
+        result["ratios"] = ratios(result)
+        result["ratios_to_200"] = ratios(result, FULL_PAGE_SIZE)
         report["runs"].append(result)
         print_report(result, options.repeat)
     RESULTS_DIR.mkdir(exist_ok=True)

@@ -237,31 +237,26 @@ def _changed_learners(session: Session, context_pk: int, today: date) -> int:
             )
         )
     ).all()
-    # Webs gone from the course, or whose owner is no longer an active learner of it: a probe
-    # of the owner and membership keys per row, not the strands' aggregate again.
-    still_learner = (
-        select(WebOwner.id)
-        .join(
-            Membership,
-            and_(
-                Membership.context_id == WebOwner.context_id,
-                Membership.user_id == WebOwner.user_id,
-            ),
-        )
-        .where(
-            WebOwner.id == CohortLearner.owner_id,
-            WebOwner.context_id == context_pk,
-            Membership.status == MEMBER_ACTIVE,
-            Membership.role == ToolRole.LEARNER.value,
-        )
-        .exists()
+    # Webs gone from the course, or whose owner is no longer an active learner of it: an
+    # anti-join on the owner and membership keys, not the strands' aggregate again.
+    learner = and_(
+        Membership.context_id == context_pk,
+        Membership.user_id == WebOwner.user_id,
+        Membership.status == MEMBER_ACTIVE,
+        Membership.role == ToolRole.LEARNER.value,
     )
     gone = list(
         session.scalars(
-            select(CohortLearner.id).where(
+            select(CohortLearner.id)
+            .outerjoin(
+                WebOwner,
+                and_(WebOwner.id == CohortLearner.owner_id, WebOwner.context_id == context_pk),
+            )
+            .outerjoin(Membership, learner)
+            .where(
                 CohortLearner.context_id == context_pk,
                 CohortLearner.checked_fingerprint.is_not(None),
-                ~still_learner,
+                Membership.id.is_(None),
             )
         )
     )
