@@ -1,7 +1,7 @@
 """The roster, the review queue and the cohort pages of a growing course: time and SQL per request.
 
     python -m bench.course_pages [--database sqlite|postgres|both] [--learners 20,200,2000,10000]
-                                 [--repeat 9]
+                                 [--repeat 15]
 
 For each database: a throwaway database (`bench.harness.fresh_database`), the development platform
 on loopback and the tool in this process. The demo course's facilitator launches for real (login,
@@ -10,9 +10,9 @@ to each size of --learners: learners, module work with shared reflections waitin
 mentoring webs with strands and snapshots. After each step the cohort publication is dropped and
 made again from the bigger course by one request, and on PostgreSQL the tables are analyzed (as
 autovacuum would do after such a load, so the planner knows their sizes); then the facilitator
-requests each page
-(`pages()`) once to warm up and --repeat times, timing the WSGI call (routing, queries, rendering)
-and counting its SQL statements with a `before_cursor_execute` listener. The cohort pages are
+requests each page (`pages()`) once to warm up, then --repeat rounds of every page in turn,
+timing the WSGI call (routing, queries, rendering) and counting its SQL statements with a
+`before_cursor_execute` listener. The cohort pages are
 measured with the production period (a day, so a read checks nothing) and, marked "(period
 over)", with a period of 0 s: each read then checks the webs for changes before showing figures.
 
@@ -86,22 +86,38 @@ def pages(slug: str) -> dict[str, str]:
     }
 
 
-def _measure(client: Any, url: str, counter: QueryCounter, repeat: int) -> dict[str, Any]:
-    client.get(url)  # warm-up: template compilation, translations, the cohort's publication
-    times, statements, failures = [], set(), 0
-    for _ in range(repeat):
-        counter.count = 0
-        started = time.perf_counter()
-        response = client.get(url)
-        times.append(time.perf_counter() - started)
-        statements.add(counter.count)
-        failures += response.status_code != 200
+def _measure_all(
+    client: Any, app: Any, urls: dict[str, str], counter: QueryCounter, repeat: int
+) -> dict[str, dict[str, Any]]:
+    """Each page once to warm up (templates, translations), then `repeat` rounds of every page in
+    turn: a burst of load from another process on a shared machine lands on every page alike
+    instead of on whichever page was being measured then."""
+    times: dict[str, list[float]] = {label: [] for label in urls}
+    statements: dict[str, set[int]] = {label: set() for label in urls}
+    failures = dict.fromkeys(urls, 0)
+    sizes = dict.fromkeys(urls, 0)
+    for round_number in range(repeat + 1):
+        for label, url in urls.items():
+            app.config["COHORT_PUBLISH_SECONDS"] = 0 if CHECK_DUE in label else DAY
+            counter.count = 0
+            started = time.perf_counter()
+            response = client.get(url)
+            elapsed = time.perf_counter() - started
+            if round_number == 0:
+                continue  # the warm-up
+            times[label].append(elapsed)
+            statements[label].add(counter.count)
+            failures[label] += response.status_code != 200
+            sizes[label] = len(response.get_data())
     return {
-        "server_ms": summarise(times),
-        "sql": max(statements),
-        "sql_stable": len(statements) == 1,
-        "bytes": len(response.get_data()),
-        "failures": failures,
+        label: {
+            "server_ms": summarise(times[label]),
+            "sql": max(statements[label]),
+            "sql_stable": len(statements[label]) == 1,
+            "bytes": sizes[label],
+            "failures": failures[label],
+        }
+        for label in urls
     }
 
 
@@ -169,11 +185,9 @@ def run(database: str, options: argparse.Namespace) -> dict[str, Any]:
                 seeded_up_to = size
                 seconds = round(time.perf_counter() - started, 2)
                 print(f"  {database}: {size} learners seeded ({seconds} s for this step)")
-                measured = {}
-                for label, path in pages(modules[2].slug).items():
-                    period = 0 if CHECK_DUE in label else DAY
-                    app.config["COHORT_PUBLISH_SECONDS"] = period
-                    measured[label] = _measure(client, base + path, counter, options.repeat)
+                urls = {label: base + path for label, path in pages(modules[2].slug).items()}
+                measured = _measure_all(client, app, urls, counter, options.repeat)
+                app.config["COHORT_PUBLISH_SECONDS"] = DAY
                 steps.append(
                     {"learners": size, "seed_seconds": seconds, "seeded": seeded, "pages": measured}
                 )
@@ -257,7 +271,7 @@ def parse_options(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--learners", default="20,200,2000,10000", help="course sizes (20,200,2000,10000)"
     )
-    parser.add_argument("--repeat", type=int, default=9, help="requests per page and size (9)")
+    parser.add_argument("--repeat", type=int, default=15, help="rounds of requests per size (15)")
     options = parser.parse_args(argv)
     configured = os.environ.get("DATABASE_URL") or ""
     options.postgres_url = configured if configured.startswith("postgres") else DEFAULT_POSTGRES_URL
