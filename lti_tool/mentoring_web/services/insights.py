@@ -42,6 +42,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from lti_tool.db import utcnow
@@ -273,24 +274,28 @@ def _changed_learners(session: Session, context_pk: int, today: date) -> int:
             session.execute(
                 update(CohortLearner),
                 [
-                    {"id": row.row_id, "checked_fingerprint": prints[row.owner_id], **_sig(row)}
+                    {"id": row.row_id, "checked_fingerprint": prints.get(row.owner_id), **_sig(row)}
                     for row in known
                 ],
             )
         new = [row for row in moved if row.row_id is None]
         if new:
-            session.execute(
-                insert(CohortLearner),
-                [
-                    {
-                        "context_id": context_pk,
-                        "owner_id": row.owner_id,
-                        "checked_fingerprint": prints[row.owner_id],
-                        **_sig(row),
-                    }
-                    for row in new
-                ],
-            )
+            try:
+                with session.begin_nested():
+                    session.execute(
+                        insert(CohortLearner),
+                        [
+                            {
+                                "context_id": context_pk,
+                                "owner_id": row.owner_id,
+                                "checked_fingerprint": prints.get(row.owner_id),
+                                **_sig(row),
+                            }
+                            for row in new
+                        ],
+                    )
+            except IntegrityError:  # another read recorded these webs first: the same check
+                pass
     differs = or_(
         and_(
             CohortLearner.published_fingerprint.is_not(None),
