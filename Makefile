@@ -12,7 +12,7 @@ TRANSLATIONS = lti_tool/translations
 POT = $(TRANSLATIONS)/messages.pot
 MO_FILES = $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test lint install bench bench-progress bench-jobs bench-versus translations
+.PHONY: run test lint install bench bench-progress bench-pages bench-jobs bench-versus translations
 
 # A clear message before any venv is made when the Python is too old (pyproject: >=3.11), and a
 # venv made by another Python version is rebuilt rather than half-working.
@@ -84,6 +84,12 @@ bench: install
 # SQLite and, when it answers, PostgreSQL; e.g. `make bench-progress BENCH_ARGS="--database sqlite"`.
 bench-progress: install
 	$(BIN)/python -m bench.progress_grid $(BENCH_ARGS)
+
+# The roster, the review queue and the cohort pages of a 20- to 10,000-learner course: server time,
+# its ratio to the smallest course and SQL per request, on SQLite and, when it answers, PostgreSQL;
+# e.g. `make bench-pages BENCH_ARGS="--database sqlite --learners 20,200,2000"`.
+bench-pages: install
+	$(BIN)/python -m bench.course_pages $(BENCH_ARGS)
 
 bench-jobs: install
 	$(BIN)/python -m bench.jobs

@@ -21,6 +21,7 @@ from lti_tool.learning_modules.domain.progress import PromptEntry
 from lti_tool.learning_modules.models import PRIVATE
 from lti_tool.learning_modules.services.assignments import Choice
 from lti_tool.learning_modules.services.reflection_page import Upload
+from lti_tool.learning_modules.services.review import ALL, REVIEW_FILTERS
 from lti_tool.numbers import whole_number
 
 SAVE, SUBMIT = "save", "submit"
@@ -117,3 +118,18 @@ def feedback(form: MultiDict) -> tuple[dict[str, str], bool]:
 def deep_link_items(form: MultiDict) -> list[str]:
     """The picker's choices, each once, in the order the page listed them."""
     return list(dict.fromkeys(form.getlist("item")))
+
+
+@dataclass(frozen=True)
+class ReviewQuery:
+    status: str  # one of REVIEW_FILTERS; an unknown one reads as "all"
+    page: int
+
+
+def review_query(args: MultiDict) -> ReviewQuery:
+    """The review queue's filter and page from its query string, bounded (never a 500)."""
+    status = args.get("status", ALL)
+    return ReviewQuery(
+        status=status if status in REVIEW_FILTERS else ALL,
+        page=whole_number(args.get("page")) or 1,
+    )

@@ -10,7 +10,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lti_tool.db import utcnow
@@ -39,7 +49,11 @@ class ModuleProgress(db.Model):
 
 class Reflection(db.Model):
     __tablename__ = "lm_reflection"
-    __table_args__ = (UniqueConstraint("user_id", "context_id", "module_slug", "prompt_id"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "context_id", "module_slug", "prompt_id"),
+        # The review queue reads one module's shared reflections of one course.
+        Index("ix_lm_reflection_context_id_module_slug", "context_id", "module_slug", "visibility"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"))

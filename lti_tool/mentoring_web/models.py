@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint, false
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lti_tool.db import utcnow
@@ -94,9 +94,10 @@ class WebSnapshot(db.Model):
 
 
 class CohortPublication(db.Model):
-    """A course's cohort figures as last published: what the learners' webs were then, with every
-    word taken out (`insights.published_cohort`). One learner's change cannot move the figures on
-    its own: they are republished at most once a period, and only once at least k webs changed."""
+    """A course's cohort figures as last published: the counts behind every figure, made from the
+    learners' webs then with every word taken out (`insights.published_cohort`). One learner's
+    change cannot move the figures on its own: they are republished at most once a period, and
+    only once at least k webs changed. Each learner's part is a `CohortLearner` row."""
 
     __tablename__ = "mw_cohort_publication"
 
@@ -105,5 +106,58 @@ class CohortPublication(db.Model):
         ForeignKey("lti_context.id", ondelete="CASCADE"), unique=True
     )
     published_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # [{"owner_id": 3, "fingerprint": "…", "web": <web_to_json with labels as s1, s2… and no text>}]
-    learners: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    learner_count: Mapped[int] = mapped_column(Integer, default=0)
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON)  # domain.cohort.counts_to_json
+    # The change since each learner's very first snapshot (the page without `since`), added up
+    # when published: domain.cohort_change.change_counts_to_json.
+    change_counts: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class CohortLearner(db.Model):
+    """One learner's web in the course's cohort publication, as numbers only.
+
+    - `published_fingerprint` and the score facts are the web as published (None: not in the
+      publication yet), the facts being what the change figures add up in SQL;
+    - `checked_fingerprint` is the web as last checked (None: no longer a learner with a web),
+      and the `sig_*` columns what the database said of it then (its row, its strands', its
+      snapshots' count): a web whose signature has not moved is not read again, so checking a
+      course for changes reads the webs that changed, not every web.
+    """
+
+    __tablename__ = "mw_cohort_learner"
+    __table_args__ = (UniqueConstraint("context_id", "owner_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    context_id: Mapped[int] = mapped_column(ForeignKey("lti_context.id", ondelete="CASCADE"))
+    owner_id: Mapped[int] = mapped_column(Integer)  # a WebOwner's id; kept if the web goes
+    published_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    checked_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    sig_owner_at: Mapped[datetime | None]
+    sig_strands: Mapped[int | None] = mapped_column(Integer)
+    sig_strand_ids: Mapped[int | None] = mapped_column(BigInteger)
+    sig_strand_at: Mapped[datetime | None]
+    sig_snapshots: Mapped[int | None] = mapped_column(Integer)
+    active_strands: Mapped[int] = mapped_column(Integer, default=0)
+    reciprocal_strands: Mapped[int] = mapped_column(Integer, default=0)
+    strong_web: Mapped[bool] = mapped_column(default=False)
+    role_families: Mapped[int] = mapped_column(Integer, default=0)  # a bit per RoleFamily
+
+
+class CohortSnapshot(db.Model):
+    """A snapshot of a published learner, taken before the publication, as score facts only: the
+    change figures pick each learner's first one (on or after a day) and add them up in SQL."""
+
+    __tablename__ = "mw_cohort_snapshot"
+    __table_args__ = (
+        Index("ix_mw_cohort_snapshot_context_id_owner_id", "context_id", "owner_id", "taken_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    context_id: Mapped[int] = mapped_column(ForeignKey("lti_context.id", ondelete="CASCADE"))
+    owner_id: Mapped[int] = mapped_column(Integer)
+    snapshot_id: Mapped[int] = mapped_column(Integer)
+    taken_at: Mapped[datetime]
+    active_strands: Mapped[int] = mapped_column(Integer)
+    reciprocal_strands: Mapped[int] = mapped_column(Integer)
+    strong_web: Mapped[bool]
+    role_families: Mapped[int] = mapped_column(Integer)  # a bit per RoleFamily

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
@@ -127,7 +127,11 @@ class Membership(db.Model):
     """
 
     __tablename__ = "lti_membership"
-    __table_args__ = (UniqueConstraint("context_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("context_id", "user_id"),
+        # The roster's counts by status and its status filter read the course's rows by status.
+        Index("ix_lti_membership_context_id_status", "context_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     context_id: Mapped[int] = mapped_column(ForeignKey("lti_context.id", ondelete="CASCADE"))

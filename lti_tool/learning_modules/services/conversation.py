@@ -9,6 +9,7 @@ before any lookup, since mentors never take part. Services flush; views commit.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -254,3 +255,30 @@ def new_replies_for_facilitator(
         for slug, version_id, name, given, family, at in session.execute(query, params).all()
     ]
     return sorted(found, key=lambda item: (item.at, item.version_id), reverse=True)
+
+
+def versions_with_new_replies(
+    session: Session, launch: LaunchContext, version_ids: Collection[int]
+) -> set[int]:
+    """Which of `version_ids` (a page of the review queue) have a learner's reply no facilitator
+    has marked read yet, in this course. One query over those versions only; facilitators only."""
+    context_pk = require_course(launch)
+    if not launch.is_facilitator:
+        raise ForbiddenError(_l("Only a facilitator of this course can read learners' replies."))
+    if not version_ids:
+        return set()
+    query = (
+        select(ReflectionVersion.id)
+        .join(Feedback, Feedback.reflection_version_id == ReflectionVersion.id)
+        .join(FeedbackReply, FeedbackReply.feedback_id == Feedback.id)
+        .join(Reflection, ReflectionVersion.reflection_id == Reflection.id)
+        .where(
+            ReflectionVersion.id.in_(sorted(version_ids)),
+            Reflection.context_id == context_pk,
+            ReflectionVersion.visibility == FACILITATOR,
+            FeedbackReply.from_learner.is_(True),
+            FeedbackReply.read_at.is_(None),
+        )
+        .distinct()
+    )
+    return set(session.scalars(query))

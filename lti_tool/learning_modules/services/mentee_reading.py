@@ -18,11 +18,7 @@ from lti_tool.errors import ForbiddenError, NotFoundError
 from lti_tool.learning_modules.domain.modules import Catalogue, Module
 from lti_tool.learning_modules.models import Reflection, ReflectionFile, ReflectionVersion
 from lti_tool.learning_modules.services.progress import require_course
-from lti_tool.learning_modules.services.review import (
-    is_latest_version,
-    latest_version_numbers,
-    learner_name,
-)
+from lti_tool.learning_modules.services.review import is_latest_submitted, learner_name
 from lti_tool.lti.launch import LaunchContext
 from lti_tool.people.models import User
 from lti_tool.people.services import is_mentor, mentee_user_pks
@@ -53,12 +49,11 @@ def mentee_reflections(
         )
     if user_id not in mentee_user_pks(session, launch):
         raise NotFoundError(_l("There is nobody you mentor at this address."), code="not-a-mentee")
-    latest = latest_version_numbers()
     rows = session.execute(
         select(ReflectionVersion, Reflection)
         .join(Reflection, ReflectionVersion.reflection_id == Reflection.id)
-        .join(latest, is_latest_version(latest))
         .where(
+            is_latest_submitted(),
             Reflection.user_id == user_id,
             Reflection.context_id == context_pk,
             Reflection.shared_with_mentors.is_(True),
@@ -113,12 +108,14 @@ def mentees_sharing(session: Session, launch: LaunchContext) -> list[MenteeShare
     mentees = mentee_user_pks(session, launch)
     if not mentees:
         return []
-    latest = latest_version_numbers()
+    # The mentees' rows only, and the latest version by an index probe: a mentor's page never
+    # reads the rest of the course (nor groups every version in the database).
     shared = (
         select(Reflection.user_id, func.count(Reflection.id).label("n"))
         .join(ReflectionVersion, ReflectionVersion.reflection_id == Reflection.id)
-        .join(latest, is_latest_version(latest))
         .where(
+            is_latest_submitted(),
+            Reflection.user_id.in_(sorted(mentees)),
             Reflection.context_id == context_pk,
             Reflection.shared_with_mentors.is_(True),
             ReflectionVersion.shared_with_mentors.is_(True),

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, and_, exists, func, select
-from sqlalchemy.orm import Session
-from sqlalchemy.sql import Subquery
+from sqlalchemy import ColumnElement, case, exists, func, select
+from sqlalchemy.orm import Session, aliased
 
 from lti_tool import errors
 from lti_tool.db import utcnow
@@ -88,64 +87,120 @@ def learner_name_of(name: str | None, given_name: str | None, family_name: str |
     return person_name(name, given_name, family_name) or str(_l("A learner"))
 
 
-def latest_version_numbers() -> Subquery:
-    """(reflection_id, number) of each reflection's latest submitted version, to join on: the
-    review list, the reviewed rule and a mentor's reading all show the latest version only."""
-    return (
-        select(
-            ReflectionVersion.reflection_id,
-            func.max(ReflectionVersion.number).label("number"),
-        )
-        .group_by(ReflectionVersion.reflection_id)
-        .subquery()
+def is_latest_submitted() -> ColumnElement[bool]:
+    """This ReflectionVersion is its reflection's latest: no later number exists. The review
+    list, the reviewed rule and a mentor's reading all show the latest version only. A correlated
+    probe of the (reflection_id, number) unique index, so a query reads only its own rows (a
+    join on max(number) grouped every version of every course first)."""
+    later = aliased(ReflectionVersion)
+    return ~exists().where(
+        later.reflection_id == ReflectionVersion.reflection_id,
+        later.number > ReflectionVersion.number,
     )
 
 
-def is_latest_version(latest: Subquery) -> ColumnElement[bool]:
-    """Join `latest_version_numbers()` on: this ReflectionVersion is its reflection's latest."""
-    return and_(
-        latest.c.reflection_id == ReflectionVersion.reflection_id,
-        latest.c.number == ReflectionVersion.number,
-    )
+WAITING, REVIEWED, ALL = "waiting", "reviewed", "all"
+REVIEW_FILTERS = (ALL, WAITING, REVIEWED)
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class SubmissionsPage:
+    """One page of a module's review queue, and how many wait or were reviewed in the course."""
+
+    items: list[SharedSubmission]
+    counts: dict[str, int]  # WAITING and REVIEWED, the whole module in the course
+    number: int  # 1-based, clamped to the pages there are
+    pages: int
+    total: int  # with the filter
 
 
 def shared_submissions(
-    session: Session, launch: LaunchContext, module_slug: str
-) -> list[SharedSubmission]:
+    session: Session,
+    launch: LaunchContext,
+    module_slug: str,
+    *,
+    status: str = ALL,
+    page: int = 1,
+    size: int = PAGE_SIZE,
+) -> SubmissionsPage:
     """The latest submitted version of each shared reflection in this course's module, with its
-    learner and whether it was reviewed; unreviewed first, oldest first. One query."""
+    learner and whether it was reviewed; unreviewed first, oldest first; one page of them,
+    optionally only those waiting or reviewed. Counted, ordered and cut by the database: two
+    statements whatever the size of the course, and only the page's rows are read."""
     context_pk = require_facilitator(launch)
-    latest = latest_version_numbers()
     reviewed_at = (
         select(func.max(Feedback.reviewed_at))
         .where(Feedback.reflection_version_id == ReflectionVersion.id)
         .scalar_subquery()
     )
-    rows = session.execute(
-        select(ReflectionVersion, Reflection.prompt_id, User, reviewed_at.label("reviewed_at"))
+    was_reviewed = exists().where(Feedback.reflection_version_id == ReflectionVersion.id)
+    shared = (
+        Reflection.context_id == context_pk,
+        Reflection.module_slug == module_slug,
+        Reflection.visibility == FACILITATOR,
+        ReflectionVersion.visibility == FACILITATOR,
+        is_latest_submitted(),
+    )
+    state = case((was_reviewed, 1), else_=0)
+    counted: dict[int, int] = dict(
+        session.execute(
+            select(state.label("reviewed"), func.count(ReflectionVersion.id))
+            .join(Reflection, ReflectionVersion.reflection_id == Reflection.id)
+            .where(*shared)
+            .group_by(state)
+        ).all()
+    )
+    counts = {WAITING: int(counted.get(0, 0)), REVIEWED: int(counted.get(1, 0))}
+    total = counts[status] if status in counts else sum(counts.values())
+    pages = max(1, -(-total // size))
+    number = min(max(page, 1), pages)
+    # The page's ids first (ordered and cut on the narrow rows), then their details: the
+    # learner's name and when feedback came are read for the 50 shown, not the whole module.
+    ids = (
+        select(ReflectionVersion.id.label("id"), state.label("state"))
         .join(Reflection, ReflectionVersion.reflection_id == Reflection.id)
-        .join(latest, is_latest_version(latest))
+        .where(*shared)
+        .order_by(state, ReflectionVersion.submitted_at, ReflectionVersion.id)
+        .offset((number - 1) * size)
+        .limit(size)
+    )
+    if status == WAITING:
+        ids = ids.where(~was_reviewed)
+    elif status == REVIEWED:
+        ids = ids.where(was_reviewed)
+    shown = ids.subquery()
+    query = (
+        select(
+            ReflectionVersion.id,
+            ReflectionVersion.number,
+            ReflectionVersion.submitted_at,
+            Reflection.prompt_id,
+            User.id.label("user_id"),
+            User.name,
+            User.given_name,
+            User.family_name,
+            reviewed_at.label("reviewed_at"),
+        )
+        .join(shown, shown.c.id == ReflectionVersion.id)
+        .join(Reflection, ReflectionVersion.reflection_id == Reflection.id)
         .join(User, User.id == Reflection.user_id)
-        .where(
-            Reflection.context_id == context_pk,
-            Reflection.module_slug == module_slug,
-            Reflection.visibility == FACILITATOR,
-            ReflectionVersion.visibility == FACILITATOR,
-        )
-    ).all()
-    found = [
+        .order_by(shown.c.state, ReflectionVersion.submitted_at, ReflectionVersion.id)
+    )
+    items = [
         SharedSubmission(
-            version_id=version.id,
-            number=version.number,
-            prompt_id=prompt_id,
-            learner_name=learner_name(user),
-            learner_id=user.id,
-            submitted_at=version.submitted_at,
-            reviewed_at=reviewed,
+            version_id=row.id,
+            number=row.number,
+            prompt_id=row.prompt_id,
+            learner_name=person_name(row.name, row.given_name, row.family_name)
+            or str(_l("A learner")),
+            learner_id=row.user_id,
+            submitted_at=row.submitted_at,
+            reviewed_at=row.reviewed_at,
         )
-        for version, prompt_id, user, reviewed in rows
+        for row in session.execute(query)
     ]
-    return sorted(found, key=lambda s: (s.reviewed, s.submitted_at, s.version_id))
+    return SubmissionsPage(items, counts, number, pages, total)
 
 
 @dataclass(frozen=True)
@@ -258,13 +313,12 @@ def module_reviewed(
     """The module is reviewed for this learner (by default the launch's user): the latest
     submitted version of every prompt has feedback. One query."""
     context_pk = require_course(launch)
-    latest = latest_version_numbers()
     has_feedback = exists().where(Feedback.reflection_version_id == ReflectionVersion.id)
     rows = session.execute(
         select(Reflection.prompt_id, ReflectionVersion.id, has_feedback)
         .join(Reflection, ReflectionVersion.reflection_id == Reflection.id)
-        .join(latest, is_latest_version(latest))
         .where(
+            is_latest_submitted(),
             Reflection.user_id == (launch.user_pk if learner_pk is None else learner_pk),
             Reflection.context_id == context_pk,
             Reflection.module_slug == module.slug,
@@ -279,13 +333,12 @@ def awaiting_by_module(session: Session, launch: LaunchContext) -> dict[str, int
     """How many shared reflections wait for feedback in this course, by module: the latest
     shared version of each reflection, with no feedback yet. One query; facilitators only."""
     context_pk = require_facilitator(launch)
-    latest = latest_version_numbers()
     has_feedback = exists().where(Feedback.reflection_version_id == ReflectionVersion.id)
     rows = session.execute(
         select(Reflection.module_slug, func.count(ReflectionVersion.id))
         .join(Reflection, ReflectionVersion.reflection_id == Reflection.id)
-        .join(latest, is_latest_version(latest))
         .where(
+            is_latest_submitted(),
             Reflection.context_id == context_pk,
             Reflection.visibility == FACILITATOR,
             ReflectionVersion.visibility == FACILITATOR,

@@ -1,7 +1,8 @@
 """A facilitator's review pages, bound to a launch (`/l/<launch_id>/modules/<slug>/review…`).
 
 - `GET /modules/<slug>/review` the latest shared version of each learner's reflections in this
-  course, unreviewed first;
+  course, unreviewed first, 50 a page (`?page=`), optionally only those waiting for feedback or
+  reviewed (`?status=waiting|reviewed`), with the count of each;
 - `GET|POST /modules/<slug>/review/<version_id>` the answer, read-only, and the feedback composer
   (strength noticed, a question, a next step). Directive phrasing ("you should") is pointed out
   once, with the text kept, and the facilitator may revise or send anyway.
@@ -53,17 +54,21 @@ def my_module_feedback(module: Module) -> dict:
 @roles_required(ToolRole.FACILITATOR)
 def review_list(slug: str):
     module = _module(slug)
-    submissions = review.shared_submissions(db.session, current_launch(), slug)
-    replied = {
-        item.version_id
-        for item in conversation.new_replies_for_facilitator(db.session, current_launch(), slug)
-    }
+    query = forms.review_query(request.args)
+    found = review.shared_submissions(
+        db.session, current_launch(), slug, status=query.status, page=query.page
+    )
+    replied = conversation.versions_with_new_replies(
+        db.session, current_launch(), [item.version_id for item in found.items]
+    )
     prompts = {p.id: p for p in module.prompts}
     return render_template(
         "learning_modules/review_list.html",
         module=module,
         catalogue=catalogue_of(current_app),
-        submissions=submissions,
+        found=found,
+        submissions=found.items,
+        status=query.status,
         replied=replied,
         prompts=prompts,
         launch=current_launch(),

@@ -18,10 +18,10 @@ change cannot move on its own.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from lti_tool.mentoring_web.domain.facts import Band, WebScoreAndFacts
 from lti_tool.mentoring_web.domain.vocabulary import Formality, Model, RoleFamily, Status, Support
@@ -60,6 +60,82 @@ class CohortSummary:
     family_reach_by_participant: dict[RoleFamily, dict[RoleFamily, Cell | None] | None]
 
 
+@dataclass(frozen=True)
+class CohortCounts:
+    """How many learners of a cohort have each pattern: the §3.4 figures before suppression.
+
+    Computed once per publication (`cohort_counts`) and stored with it (`counts_to_json`), so a
+    read of the cohort page applies the board's k to a few dozen numbers (`summary_from_counts`)
+    instead of scoring every learner's web again. Counts only: nothing here names anyone.
+    """
+
+    learners: int
+    strand_buckets: dict[str, int]  # "0" ... "6", "7+"
+    five_or_more: int
+    strong_web: int
+    role_families: dict[RoleFamily, int]
+    models: dict[Model, int]
+    supports: dict[Support, int]
+    reciprocity: int
+    bands: dict[Band, int]
+    assigned_but_dormant: int
+    # By the learners' own role family: (learners in the group, how many reach each family).
+    by_participant: dict[RoleFamily, tuple[int, dict[RoleFamily, int]]]
+
+
+def cohort_counts(webs: Sequence[WebScoreAndFacts]) -> CohortCounts:
+    """The counts behind every figure, one entry of `webs` per learner."""
+    buckets = Counter(STRAND_BUCKETS[min(entry.score.active_strands, 7)] for entry in webs)
+    bands = Counter(entry.score.band for entry in webs)
+    groups: dict[RoleFamily, list[WebScoreAndFacts]] = {}
+    for entry in webs:
+        if entry.web.centre.board_role:  # learners who gave no role are in no group
+            groups.setdefault(family_of(entry.web.centre.board_role), []).append(entry)
+    return CohortCounts(
+        learners=len(webs),
+        strand_buckets={bucket: buckets[bucket] for bucket in STRAND_BUCKETS},
+        five_or_more=sum(e.score.active_strands >= 5 for e in webs),
+        strong_web=sum(e.score.is_strong_web for e in webs),
+        role_families=_reached(webs, RoleFamily, lambda e: e.score.role_families),
+        models=_reached(webs, Model, lambda e: e.score.models),
+        supports=_reached(webs, Support, lambda e: e.score.supports),
+        reciprocity=sum(e.score.reciprocal_strands > 0 for e in webs),
+        bands={band: bands[band] for band in Band},
+        assigned_but_dormant=sum(_assigned_dormant(e) for e in webs),
+        by_participant={
+            family: (len(members), _reached(members, RoleFamily, lambda e: e.score.role_families))
+            for family in RoleFamily  # vocabulary order: the input order says nothing
+            if (members := groups.get(family))
+        },
+    )
+
+
+def summary_from_counts(counts: CohortCounts, threshold: int) -> CohortSummary | None:
+    """The anonymous figures of `counts` with the board's k applied, or None below k learners."""
+    if threshold < 1:
+        raise ValueError("threshold must be at least 1")
+    n, k = counts.learners, threshold
+    if n < k:
+        return None
+    return CohortSummary(
+        learners=n,
+        threshold=k,
+        strand_counts=_distribution(STRAND_BUCKETS, Counter(counts.strand_buckets), n, k),
+        five_or_more=_cell(counts.five_or_more, n, k),
+        strong_web=_cell(counts.strong_web, n, k),
+        role_families={f: _cell(c, n, k) for f, c in counts.role_families.items()},
+        models={m: _cell(c, n, k) for m, c in counts.models.items()},
+        supports={s: _cell(c, n, k) for s, c in counts.supports.items()},
+        reciprocity=_cell(counts.reciprocity, n, k),
+        bands=_distribution(tuple(Band), Counter(counts.bands), n, k),
+        assigned_but_dormant=_cell(counts.assigned_but_dormant, n, k),
+        family_reach_by_participant={
+            family: ({f: _cell(c, members, k) for f, c in reach.items()} if members >= k else None)
+            for family, (members, reach) in counts.by_participant.items()
+        },
+    )
+
+
 def cohort_summary(webs: Sequence[WebScoreAndFacts], threshold: int) -> CohortSummary | None:
     """The anonymous figures for a cohort, or None when it has fewer than `threshold` learners.
 
@@ -68,24 +144,51 @@ def cohort_summary(webs: Sequence[WebScoreAndFacts], threshold: int) -> CohortSu
     """
     if threshold < 1:
         raise ValueError("threshold must be at least 1")
-    n = len(webs)
-    if n < threshold:
-        return None
-    buckets = Counter(STRAND_BUCKETS[min(entry.score.active_strands, 7)] for entry in webs)
-    bands = Counter(entry.score.band for entry in webs)
-    return CohortSummary(
-        learners=n,
-        threshold=threshold,
-        strand_counts=_distribution(STRAND_BUCKETS, buckets, n, threshold),
-        five_or_more=_cell(sum(e.score.active_strands >= 5 for e in webs), n, threshold),
-        strong_web=_cell(sum(e.score.is_strong_web for e in webs), n, threshold),
-        role_families=_reach(webs, RoleFamily, lambda e: e.score.role_families, threshold),
-        models=_reach(webs, Model, lambda e: e.score.models, threshold),
-        supports=_reach(webs, Support, lambda e: e.score.supports, threshold),
-        reciprocity=_cell(sum(e.score.reciprocal_strands > 0 for e in webs), n, threshold),
-        bands=_distribution(tuple(Band), bands, n, threshold),
-        assigned_but_dormant=_cell(sum(_assigned_dormant(e) for e in webs), n, threshold),
-        family_reach_by_participant=_by_participant(webs, threshold),
+    return summary_from_counts(cohort_counts(webs), threshold)
+
+
+def counts_to_json(counts: CohortCounts) -> dict[str, Any]:
+    """The counts as JSON-ready values (enums as their stored values), for the publication row."""
+    return {
+        "learners": counts.learners,
+        "strand_buckets": counts.strand_buckets,
+        "five_or_more": counts.five_or_more,
+        "strong_web": counts.strong_web,
+        "role_families": {f.value: c for f, c in counts.role_families.items()},
+        "models": {m.value: c for m, c in counts.models.items()},
+        "supports": {s.value: c for s, c in counts.supports.items()},
+        "reciprocity": counts.reciprocity,
+        "bands": {b.value: c for b, c in counts.bands.items()},
+        "assigned_but_dormant": counts.assigned_but_dormant,
+        "by_participant": [
+            [family.value, members, {f.value: c for f, c in reach.items()}]
+            for family, (members, reach) in counts.by_participant.items()
+        ],
+    }
+
+
+def counts_from_json(data: Mapping[str, Any]) -> CohortCounts:
+    """`counts_to_json` read back; a value the vocabulary no longer knows counts for nothing."""
+
+    def by(values: type[E], raw: Mapping[str, int]) -> dict[E, int]:
+        return {value: int(raw.get(value.value, 0)) for value in values}
+
+    return CohortCounts(
+        learners=int(data["learners"]),
+        strand_buckets={b: int(data["strand_buckets"].get(b, 0)) for b in STRAND_BUCKETS},
+        five_or_more=int(data["five_or_more"]),
+        strong_web=int(data["strong_web"]),
+        role_families=by(RoleFamily, data["role_families"]),
+        models=by(Model, data["models"]),
+        supports=by(Support, data["supports"]),
+        reciprocity=int(data["reciprocity"]),
+        bands=by(Band, data["bands"]),
+        assigned_but_dormant=int(data["assigned_but_dormant"]),
+        by_participant={
+            RoleFamily(family): (int(members), by(RoleFamily, reach))
+            for family, members, reach in data["by_participant"]
+            if family in RoleFamily._value2member_map_
+        },
     )
 
 
@@ -109,35 +212,15 @@ def _distribution(keys: Iterable[K], counts: Counter[K], n: int, k: int) -> dict
     return {key: None if key in small else Cell(counts[key], counts[key] / n) for key in keys}
 
 
-def _reach(
+def _reached(
     webs: Sequence[WebScoreAndFacts],
     values: type[E],
     reached: Callable[[WebScoreAndFacts], frozenset[E]],
-    k: int,
-) -> dict[E, Cell | None]:
-    n = len(webs)
-    return {value: _cell(sum(value in reached(e) for e in webs), n, k) for value in values}
+) -> dict[E, int]:
+    return {value: sum(value in reached(e) for e in webs) for value in values}
 
 
 def _assigned_dormant(entry: WebScoreAndFacts) -> bool:
     return any(
         s.formality is Formality.ASSIGNED and s.status is Status.DORMANT for s in entry.web.strands
     )
-
-
-def _by_participant(
-    webs: Sequence[WebScoreAndFacts], k: int
-) -> dict[RoleFamily, dict[RoleFamily, Cell | None] | None]:
-    groups: dict[RoleFamily, list[WebScoreAndFacts]] = {}
-    for entry in webs:
-        if entry.web.centre.board_role:  # learners who gave no role are in no group
-            groups.setdefault(family_of(entry.web.centre.board_role), []).append(entry)
-    return {
-        family: (
-            _reach(members, RoleFamily, lambda e: e.score.role_families, k)
-            if len(members) >= k
-            else None
-        )
-        for family in RoleFamily  # vocabulary order: the input order says nothing about anyone
-        if (members := groups.get(family))
-    }

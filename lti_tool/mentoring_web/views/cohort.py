@@ -7,7 +7,9 @@
   committee, with the course, the date, k and how to read it; never a person's identifier.
 
 Facilitators only: learners and mentors get 403 (`roles_required`), a launch without a course 403
-too (the service checks). Both pages read the same three queries, whatever the course's size.
+too (the service checks). Both pages cost the same statements whatever the course's size: the
+publication (which carries the counts), the change figures added up by the database for a chosen
+day, and once the publication's period is over a check of which webs changed (`insights`).
 """
 
 from __future__ import annotations

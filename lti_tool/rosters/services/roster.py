@@ -1,8 +1,9 @@
 """The course roster as facilitators read it: who is in the course, in what role, since when.
 
-Read side only, scoped to the launch's course and refused to anyone but its facilitators. Two
-queries whatever the size of the course (the members with their users, the sync state); search
-and paging run on those rows, so accents and case never depend on the database's collation.
+Read side only, scoped to the launch's course and refused to anyone but its facilitators. The
+database counts, searches, sorts and pages (at most four statements whatever the size of the
+course). Search and sort use the users' stored `search_key` folding (`User.name_key`,
+`User.search_text`), so accents and case never depend on the database's collation.
 """
 
 from __future__ import annotations
@@ -11,17 +12,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from lti_tool import errors
 from lti_tool.lti.launch import LaunchContext
-from lti_tool.lti.names import search_key
+from lti_tool.lti.names import person_name, search_key
 from lti_tool.people.models import MEMBER_ACTIVE, MEMBER_STATUSES, Membership, User
 from lti_tool.rosters.models import RosterSync
 from lti_tool.rosters.services.sync import sync_state
 
-PER_PAGE = 100
+PER_PAGE = 50  # as the grades page: a screenful to scan, cheap to build at any course size
 
 
 @dataclass(frozen=True)
@@ -62,34 +63,77 @@ def roster_page(
     page: int = 1,
     per_page: int = PER_PAGE,
 ) -> RosterPage:
-    """One page of the course's members with `status` ("all" for everyone), by name."""
+    """One page of the course's members with `status` ("all" for everyone), by name.
+
+    Counted, filtered, sorted and cut by the database: the counts by status, the number matching
+    a search (only when there is one), the page's rows, and the sync state. Four statements at
+    most whatever the course's size, and only the page's members are read."""
     context_pk = require_facilitator_course(launch)
-    rows = [
-        RosterRow(
-            user.id,
-            user.display_name,
-            user.email,
-            membership.role,
-            tuple(membership.lti_roles or ()),
-            membership.status,
-            membership.last_launch_at,
-            membership.roster_seen_at,
+    in_course = Membership.context_id == context_pk
+    never = and_(Membership.status == MEMBER_ACTIVE, Membership.last_launch_at.is_(None))
+    counts = dict.fromkeys(MEMBER_STATUSES, 0)
+    never_launched = 0
+    for value, n, not_yet in session.execute(
+        select(
+            Membership.status,
+            func.count(Membership.id),
+            func.coalesce(func.sum(case((never, 1), else_=0)), 0),
         )
-        for membership, user in session.execute(
-            select(Membership, User)
-            .join(User, User.id == Membership.user_id)
-            .where(Membership.context_id == context_pk)
-        )
-    ]
-    counts = {value: sum(row.status == value for row in rows) for value in MEMBER_STATUSES}
-    never = sum(row.status == MEMBER_ACTIVE and row.last_launch_at is None for row in rows)
+        .where(in_course)
+        .group_by(Membership.status)
+    ):
+        if value in counts:
+            counts[value] = int(n)
+        never_launched += int(not_yet)
+    filters: list[ColumnElement[bool]] = [in_course]
     if status in MEMBER_STATUSES:
-        rows = [row for row in rows if row.status == status]
+        filters.append(Membership.status == status)
     needle = search_key(search.strip())
     if needle:
-        rows = [row for row in rows if needle in search_key(f"{row.name} {row.email or ''}")]
-    rows.sort(key=lambda row: (search_key(row.name) or "\uffff", row.user_id))
-    pages = max(1, -(-len(rows) // per_page))
+        filters.append(User.search_text.contains(needle, autoescape=True))
+        total = session.scalar(
+            select(func.count(Membership.id))
+            .join(User, User.id == Membership.user_id)
+            .where(*filters)
+        )
+    else:
+        total = counts.get(status, 0) if status in MEMBER_STATUSES else sum(counts.values())
+    total = int(total or 0)
+    pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
-    chunk = rows[(page - 1) * per_page : page * per_page]
-    return RosterPage(chunk, len(rows), counts, never, page, pages, sync_state(session, context_pk))
+    query = (
+        select(
+            User.id,
+            User.name,
+            User.given_name,
+            User.family_name,
+            User.email,
+            Membership.role,
+            Membership.lti_roles,
+            Membership.status,
+            Membership.last_launch_at,
+            Membership.roster_seen_at,
+        )
+        .join(User, User.id == Membership.user_id)
+        .where(*filters)
+        # Unnamed people last, as the page always listed them; then by the folded name.
+        .order_by(case((User.name_key == "", 1), else_=0), User.name_key, User.id)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
+    rows = [
+        RosterRow(
+            row.id,
+            person_name(row.name, row.given_name, row.family_name),
+            row.email,
+            row.role,
+            tuple(row.lti_roles or ()),
+            row.status,
+            row.last_launch_at,
+            row.roster_seen_at,
+        )
+        for row in session.execute(query)
+    ]
+    return RosterPage(
+        rows, total, counts, never_launched, page, pages, sync_state(session, context_pk)
+    )

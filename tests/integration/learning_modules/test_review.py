@@ -74,7 +74,8 @@ def test_shared_reflection_is_reviewed_and_the_learner_reads_the_feedback(
     listing = facilitator.get(review_list(amelie))
     assert listing.status_code == 200
     assert "Priya Singh" in page_text(listing)
-    assert "Waiting for feedback" in page_text(listing)
+    assert "<strong>Waiting for feedback</strong>" in listing.text
+    assert "Waiting for feedback (2)" in page_text(listing)
     assert f"/review/{ids[0]}" in listing.text
     assert "Review reflections" in page_text(facilitator.get(player(amelie)))
 
@@ -91,7 +92,9 @@ def test_shared_reflection_is_reviewed_and_the_learner_reads_the_feedback(
             next_step="Try the scale with a colleague",
         )
         assert sent.status_code == 303, page_text(sent)[:500]
-    assert "Waiting for feedback" not in page_text(facilitator.get(review_list(amelie)))
+    reviewed = facilitator.get(review_list(amelie)).text
+    assert "<strong>Waiting for feedback</strong>" not in reviewed
+    assert "Waiting for feedback (0)" in reviewed
     with app.app_context():
         stored = db.session.scalars(select(Feedback)).all()
         assert len(stored) == len(ids)

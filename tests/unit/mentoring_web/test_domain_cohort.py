@@ -175,3 +175,19 @@ def test_no_label_or_free_text_ever_reaches_the_summary():
     known = {*RoleFamily, *Model, *Support, *Band, *STRAND_BUCKETS, "count", "share"}
     for leaf in leaves(list(asdict(summary).values())):
         assert leaf is None or isinstance(leaf, int | float) or leaf in known, leaf
+
+
+def test_counts_stored_with_the_publication_give_the_same_figures():
+    """The publication keeps counts, not webs: read back, they make the very same summary."""
+    from lti_tool.mentoring_web.domain.cohort import (
+        cohort_counts,
+        counts_from_json,
+        counts_to_json,
+        summary_from_counts,
+    )
+
+    learners = [*cohort(), entry(with_centre(new_payroll_clerk(), "payroll_clerk"))]
+    stored = counts_to_json(cohort_counts(learners))
+    assert SECRET not in str(stored)
+    for k in (1, 5, 11, 12):
+        assert summary_from_counts(counts_from_json(stored), k) == cohort_summary(learners, k)

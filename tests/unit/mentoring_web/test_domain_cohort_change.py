@@ -212,3 +212,21 @@ def test_only_counts_shares_and_vocabulary_come_out():
     known = {*RoleFamily, *Trend, *STRAND_BUCKETS, "count", "share", "then", "now"}
     for leaf in leaves(list(asdict(figures).values())):
         assert leaf is None or isinstance(leaf, int | float) or leaf in known, leaf
+
+
+def test_counts_stored_with_the_publication_give_the_same_change_figures():
+    """What the database adds up (and the publication stores) makes the same then/now figures,
+    median and mean included, as the learners' scores themselves."""
+    from lti_tool.mentoring_web.domain.cohort_change import (
+        change_counts,
+        change_counts_from_json,
+        change_counts_to_json,
+        change_from_counts,
+        cohort_change,
+    )
+
+    changes = grown_cohort() + change(score(new_payroll_clerk()), score(new_dece()), 3)
+    stored = change_counts_to_json(change_counts(changes))
+    for k in (1, 3, 5, len(changes)):
+        expected = cohort_change(changes, k)
+        assert change_from_counts(change_counts_from_json(stored), k) == expected
