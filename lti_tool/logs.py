@@ -66,11 +66,6 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure(app: Flask) -> None:
-    # The JSON lines carry none of the thread and process names a record collects by default, so
-    # it stops collecting them (the logging HOWTO's "Optimization"): a launch logs on the hot path.
-    logging.logThreads = False
-    logging.logProcesses = False
-    logging.logMultiprocessing = False
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
     package_logger = logging.getLogger("lti_tool")

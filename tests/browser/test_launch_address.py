@@ -34,16 +34,21 @@ def test_the_launched_page_reloads_and_comes_back_by_its_own_address(
     launches_posted = sum(url.endswith("/lti/launch") for url in posts)
     assert launches_posted == 1
 
-    frame.evaluate("() => location.reload()")
-    frame.wait_for_load_state()
+    frame.evaluate("() => { window.beforeReload = true; location.reload(); }")
+    frame.wait_for_function(  # re-evaluated in the reloaded document once it exists
+        "() => !window.beforeReload && document.readyState === 'complete'", timeout=10_000
+    )
     frame.get_by_role("heading", level=1, name=re.compile("Demo course")).wait_for()
     assert sum(url.endswith("/lti/launch") for url in posts) == 1  # the reload was a GET
     assert "already been used" not in frame.content()
 
     frame.get_by_role("link", name="Mini-modules").first.click()
     frame.wait_for_url(re.compile(r".*/l/[^/]+/modules/$"), timeout=10_000)
-    frame.evaluate("() => history.back()")
-    frame.wait_for_url(re.compile(r".*/l/[^/]+/$"), timeout=10_000)
+    frame.evaluate("() => { window.beforeBack = true; history.back(); }")
+    frame.wait_for_function(
+        "() => !window.beforeBack && document.readyState === 'complete'", timeout=10_000
+    )
+    assert re.search(r"/l/[^/]+/$", frame.url), frame.url
     frame.get_by_role("heading", level=1, name=re.compile("Demo course")).wait_for()
     assert sum(url.endswith("/lti/launch") for url in posts) == 1
     context.close()
