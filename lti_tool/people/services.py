@@ -246,17 +246,29 @@ def mentee_user_pks(session: Session, launch: LaunchContext) -> frozenset[int]:
     if not is_mentor(launch) or launch.context_pk is None or not launch.mentee_subs:
         return frozenset()
     rows = session.scalars(
-        select(User.id)
-        .join(Membership, Membership.user_id == User.id)
-        .where(
-            User.issuer == launch.issuer,
-            User.sub.in_(launch.mentee_subs),
-            Membership.context_id == launch.context_pk,
-            Membership.status == MEMBER_ACTIVE,
-            User.id != launch.user_pk,
-        )
+        _MENTEES,
+        {
+            "issuer": launch.issuer,
+            "subs": list(launch.mentee_subs),
+            "context_pk": launch.context_pk,
+            "user_pk": launch.user_pk,
+        },
     )
     return frozenset(rows)
+
+
+# Built once: every mentor's page asks.
+_MENTEES = (
+    select(_users.c.id)
+    .join(_memberships, _memberships.c.user_id == _users.c.id)
+    .where(
+        _users.c.issuer == bindparam("issuer"),
+        _users.c.sub.in_(bindparam("subs", expanding=True)),
+        _memberships.c.context_id == bindparam("context_pk"),
+        _memberships.c.status == MEMBER_ACTIVE,
+        _users.c.id != bindparam("user_pk"),
+    )
+)
 
 
 def mentors_of(session: Session, context_pk: int, user: User) -> list[User]:

@@ -11,14 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from lti_tool.errors import ForbiddenError, NotFoundError
 from lti_tool.learning_modules.domain.modules import Catalogue, Module
 from lti_tool.learning_modules.models import Reflection, ReflectionFile, ReflectionVersion
 from lti_tool.learning_modules.services.progress import require_course
-from lti_tool.learning_modules.services.review import is_latest_submitted, learner_name
+from lti_tool.learning_modules.services.review import (
+    LATEST_SUBMITTED,
+    is_latest_submitted,
+    learner_name,
+    learner_name_of,
+)
 from lti_tool.lti.launch import LaunchContext
 from lti_tool.people.models import User
 from lti_tool.people.services import is_mentor, mentee_user_pks
@@ -97,6 +102,35 @@ class MenteeShare:
     reflections: int  # reflections whose latest version the mentee shares with their mentors
 
 
+# Built once over table columns: every mentor's course home asks. The mentees' rows only, and the
+# latest version by an index probe: a mentor's page never reads the rest of the course.
+_reflections, _versions, _users = Reflection.__table__, ReflectionVersion.__table__, User.__table__
+_SHARED_BY_MENTEE = (
+    select(_reflections.c.user_id, func.count(_reflections.c.id).label("n"))
+    .select_from(_versions.join(_reflections, _versions.c.reflection_id == _reflections.c.id))
+    .where(
+        LATEST_SUBMITTED,
+        _reflections.c.user_id.in_(bindparam("mentees", expanding=True)),
+        _reflections.c.context_id == bindparam("context_pk"),
+        _reflections.c.shared_with_mentors.is_(True),
+        _versions.c.shared_with_mentors.is_(True),
+    )
+    .group_by(_reflections.c.user_id)
+    .subquery()
+)
+_MENTEES_SHARING = (
+    select(
+        _users.c.id,
+        _users.c.name,
+        _users.c.given_name,
+        _users.c.family_name,
+        _SHARED_BY_MENTEE.c.n,
+    )
+    .outerjoin(_SHARED_BY_MENTEE, _SHARED_BY_MENTEE.c.user_id == _users.c.id)
+    .where(_users.c.id.in_(bindparam("mentees", expanding=True)))
+)
+
+
 def mentees_sharing(session: Session, launch: LaunchContext) -> list[MenteeShare]:
     """Each of this mentor's mentees in the course, with how many reflections they share with
     their mentors, by name. Two queries, whatever the number of mentees."""
@@ -108,25 +142,11 @@ def mentees_sharing(session: Session, launch: LaunchContext) -> list[MenteeShare
     mentees = mentee_user_pks(session, launch)
     if not mentees:
         return []
-    # The mentees' rows only, and the latest version by an index probe: a mentor's page never
-    # reads the rest of the course (nor groups every version in the database).
-    shared = (
-        select(Reflection.user_id, func.count(Reflection.id).label("n"))
-        .join(ReflectionVersion, ReflectionVersion.reflection_id == Reflection.id)
-        .where(
-            is_latest_submitted(),
-            Reflection.user_id.in_(sorted(mentees)),
-            Reflection.context_id == context_pk,
-            Reflection.shared_with_mentors.is_(True),
-            ReflectionVersion.shared_with_mentors.is_(True),
-        )
-        .group_by(Reflection.user_id)
-        .subquery()
-    )
     rows = session.execute(
-        select(User, shared.c.n)
-        .outerjoin(shared, shared.c.user_id == User.id)
-        .where(User.id.in_(mentees))
+        _MENTEES_SHARING, {"mentees": sorted(mentees), "context_pk": context_pk}
     ).all()
-    found = [MenteeShare(user.id, learner_name(user), int(n or 0)) for user, n in rows]
+    found = [
+        MenteeShare(user_pk, learner_name_of(name, given, family), int(n or 0))
+        for user_pk, name, given, family, n in rows
+    ]
     return sorted(found, key=lambda m: (m.name.casefold(), m.user_id))

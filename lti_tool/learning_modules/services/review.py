@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, case, exists, func, select
+from sqlalchemy import ColumnElement, bindparam, case, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from lti_tool import errors
@@ -329,21 +329,34 @@ def module_reviewed(
     return is_reviewed([p.id for p in module.prompts], latest_by_prompt, reviewed)
 
 
+# Table columns, built once: every facilitator's course home counts them.
+_versions_table, _reflections_table = ReflectionVersion.__table__, Reflection.__table__
+_later_version = _versions_table.alias("later_version")
+LATEST_SUBMITTED = ~exists().where(  # `is_latest_submitted`, over the tables
+    _later_version.c.reflection_id == _versions_table.c.reflection_id,
+    _later_version.c.number > _versions_table.c.number,
+)
+_AWAITING_BY_MODULE = (
+    select(_reflections_table.c.module_slug, func.count(_versions_table.c.id))
+    .select_from(
+        _versions_table.join(
+            _reflections_table, _versions_table.c.reflection_id == _reflections_table.c.id
+        )
+    )
+    .where(
+        LATEST_SUBMITTED,
+        _reflections_table.c.context_id == bindparam("context_pk"),
+        _reflections_table.c.visibility == FACILITATOR,
+        _versions_table.c.visibility == FACILITATOR,
+        ~exists().where(Feedback.__table__.c.reflection_version_id == _versions_table.c.id),
+    )
+    .group_by(_reflections_table.c.module_slug)
+)
+
+
 def awaiting_by_module(session: Session, launch: LaunchContext) -> dict[str, int]:
     """How many shared reflections wait for feedback in this course, by module: the latest
     shared version of each reflection, with no feedback yet. One query; facilitators only."""
     context_pk = require_facilitator(launch)
-    has_feedback = exists().where(Feedback.reflection_version_id == ReflectionVersion.id)
-    rows = session.execute(
-        select(Reflection.module_slug, func.count(ReflectionVersion.id))
-        .join(Reflection, ReflectionVersion.reflection_id == Reflection.id)
-        .where(
-            is_latest_submitted(),
-            Reflection.context_id == context_pk,
-            Reflection.visibility == FACILITATOR,
-            ReflectionVersion.visibility == FACILITATOR,
-            ~has_feedback,
-        )
-        .group_by(Reflection.module_slug)
-    ).all()
+    rows = session.execute(_AWAITING_BY_MODULE, {"context_pk": context_pk}).all()
     return {slug: int(n) for slug, n in rows}
