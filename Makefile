@@ -80,8 +80,9 @@ BENCH_ARGS ?=
 bench: install
 	$(BIN)/python -m bench.launches $(BENCH_ARGS)
 
-# The progress grid of a 20-, 200- and 2,000-learner course: server time and SQL per request, on
-# SQLite and, when it answers, PostgreSQL; e.g. `make bench-progress BENCH_ARGS="--database sqlite"`.
+# The progress grid of a 20- to 10,000-learner course: server time, its ratio to the smallest course
+# and SQL per request, on SQLite and, when it answers, PostgreSQL;
+# e.g. `make bench-progress BENCH_ARGS="--database sqlite --sizes 20,2000"`.
 bench-progress: install
 	$(BIN)/python -m bench.progress_grid $(BENCH_ARGS)
 
