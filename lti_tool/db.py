@@ -5,8 +5,9 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import MetaData, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult, Engine, Result
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -33,6 +34,12 @@ def rowcount(result: Result[*tuple[Any, ...]]) -> int:
     signature says Result, what it returns for any statement, hence the cast.
     """
     return cast("CursorResult[*tuple[Any, ...]]", result).rowcount
+
+
+def dialect_insert(session: Session) -> Any:
+    """The `insert` construct of the session's database, which has `on_conflict_do_…`: the two
+    databases this tool runs on both have ON CONFLICT, spelled by their own dialects."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000

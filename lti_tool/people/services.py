@@ -18,10 +18,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, bindparam, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from lti_tool.db import utcnow
+from lti_tool.db import dialect_insert, utcnow
 from lti_tool.lti.launch import LaunchClaims, LaunchContext
 from lti_tool.lti.roles import ToolRole, canonical_roles
 from lti_tool.people.models import MEMBER_ACTIVE, Context, Membership, User, name_keys
@@ -226,9 +225,8 @@ def _insert(
 ) -> int | None:
     """INSERT … ON CONFLICT (natural key) DO NOTHING RETURNING id: the new row's id, or None when
     another transaction holds that key (the caller reads that row)."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = (
-        insert(table)
+        dialect_insert(session)(table)
         .values(**values)
         .on_conflict_do_nothing(index_elements=list(natural_key))
         .returning(table.c.id)

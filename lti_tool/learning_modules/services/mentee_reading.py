@@ -20,7 +20,6 @@ from lti_tool.learning_modules.models import Reflection, ReflectionFile, Reflect
 from lti_tool.learning_modules.services.progress import require_course
 from lti_tool.learning_modules.services.review import (
     LATEST_SUBMITTED,
-    is_latest_submitted,
     learner_name,
     learner_name_of,
 )
@@ -58,7 +57,7 @@ def mentee_reflections(
         select(ReflectionVersion, Reflection)
         .join(Reflection, ReflectionVersion.reflection_id == Reflection.id)
         .where(
-            is_latest_submitted(),
+            LATEST_SUBMITTED,
             Reflection.user_id == user_id,
             Reflection.context_id == context_pk,
             Reflection.shared_with_mentors.is_(True),

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, bindparam, case, exists, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import bindparam, case, exists, func, select
+from sqlalchemy.orm import Session
 
 from lti_tool import errors
 from lti_tool.db import utcnow
@@ -87,16 +87,17 @@ def learner_name_of(name: str | None, given_name: str | None, family_name: str |
     return person_name(name, given_name, family_name) or str(_l("A learner"))
 
 
-def is_latest_submitted() -> ColumnElement[bool]:
-    """This ReflectionVersion is its reflection's latest: no later number exists. The review
-    list, the reviewed rule and a mentor's reading all show the latest version only. A correlated
-    probe of the (reflection_id, number) unique index, so a query reads only its own rows (a
-    join on max(number) grouped every version of every course first)."""
-    later = aliased(ReflectionVersion)
-    return ~exists().where(
-        later.reflection_id == ReflectionVersion.reflection_id,
-        later.number > ReflectionVersion.number,
-    )
+# This ReflectionVersion is its reflection's latest: no later number exists. The review list, the
+# reviewed rule, the home's counts and a mentor's reading all show the latest version only. A
+# correlated probe of the (reflection_id, number) unique index, so a query reads only its own rows
+# (a join on max(number) grouped every version of every course first). Over table columns, so it
+# serves Core statements built once as well as ORM ones (the same table).
+_versions_table, _reflections_table = ReflectionVersion.__table__, Reflection.__table__
+_later_version = _versions_table.alias("later_version")
+LATEST_SUBMITTED = ~exists().where(
+    _later_version.c.reflection_id == _versions_table.c.reflection_id,
+    _later_version.c.number > _versions_table.c.number,
+)
 
 
 WAITING, REVIEWED, ALL = "waiting", "reviewed", "all"
@@ -140,7 +141,7 @@ def shared_submissions(
         Reflection.module_slug == module_slug,
         Reflection.visibility == FACILITATOR,
         ReflectionVersion.visibility == FACILITATOR,
-        is_latest_submitted(),
+        LATEST_SUBMITTED,
     )
     state = case((was_reviewed, 1), else_=0)
     counted: dict[int, int] = dict(
@@ -318,7 +319,7 @@ def module_reviewed(
         select(Reflection.prompt_id, ReflectionVersion.id, has_feedback)
         .join(Reflection, ReflectionVersion.reflection_id == Reflection.id)
         .where(
-            is_latest_submitted(),
+            LATEST_SUBMITTED,
             Reflection.user_id == (launch.user_pk if learner_pk is None else learner_pk),
             Reflection.context_id == context_pk,
             Reflection.module_slug == module.slug,
@@ -329,13 +330,6 @@ def module_reviewed(
     return is_reviewed([p.id for p in module.prompts], latest_by_prompt, reviewed)
 
 
-# Table columns, built once: every facilitator's course home counts them.
-_versions_table, _reflections_table = ReflectionVersion.__table__, Reflection.__table__
-_later_version = _versions_table.alias("later_version")
-LATEST_SUBMITTED = ~exists().where(  # `is_latest_submitted`, over the tables
-    _later_version.c.reflection_id == _versions_table.c.reflection_id,
-    _later_version.c.number > _versions_table.c.number,
-)
 _AWAITING_BY_MODULE = (
     select(_reflections_table.c.module_slug, func.count(_versions_table.c.id))
     .select_from(

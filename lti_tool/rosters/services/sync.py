@@ -23,11 +23,10 @@ from typing import Any
 import requests
 from flask import Flask
 from sqlalchemy import bindparam, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from lti_tool.db import rowcount, utcnow
+from lti_tool.db import dialect_insert, rowcount, utcnow
 from lti_tool.lti.keys import active_key
 from lti_tool.lti.launch import NRPS_SCOPE, LaunchContext
 from lti_tool.lti.models import Deployment, Platform
@@ -99,11 +98,8 @@ def remember_service(session: Session, launch: LaunchContext) -> SyncTimes | Non
         return None
     row = session.execute(_SYNC_OF_COURSE, {"context_pk": launch.context_pk}).first()
     if row is None:
-        insert = (
-            postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-        )
         session.execute(
-            insert(_syncs)
+            dialect_insert(session)(_syncs)
             .values(context_id=launch.context_pk, memberships_url=launch.nrps_url)
             .on_conflict_do_nothing(index_elements=[_syncs.c.context_id])
         )
