@@ -41,17 +41,17 @@ from sqlalchemy import delete, event, select, text
 
 from bench.course_seed import seed_course
 from bench.harness import (
+    RESULTS_DIR,
+    configured_postgres_url,
+    databases_to_run,
     fresh_database,
     launch,
-    postgres_answers,
     prepare_database,
     serve_platform,
     tool_app,
 )
 from bench.launches import (
-    DEFAULT_POSTGRES_URL,
     IN_PROCESS_TOOL_URL,
-    RESULTS_DIR,
     QueryCounter,
     TestClientBrowser,
     summarise,
@@ -273,8 +273,7 @@ def parse_options(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--repeat", type=int, default=15, help="rounds of requests per size (15)")
     options = parser.parse_args(argv)
-    configured = os.environ.get("DATABASE_URL") or ""
-    options.postgres_url = configured if configured.startswith("postgres") else DEFAULT_POSTGRES_URL
+    options.postgres_url = configured_postgres_url()
     try:
         options.sizes = sorted({int(n) for n in options.learners.split(",")})
     except ValueError:
@@ -286,14 +285,8 @@ def parse_options(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     options = parse_options(argv)
-    postgres_up = postgres_answers(options.postgres_url)
-    if options.database is None:
-        options.database = "both" if postgres_up else "sqlite"
-        if not postgres_up:
-            print(f"PostgreSQL does not answer at {options.postgres_url}: SQLite only.")
-    databases = ["sqlite", "postgres"] if options.database == "both" else [options.database]
-    if "postgres" in databases and not postgres_up:
-        print(f"PostgreSQL does not answer at {options.postgres_url}.", file=sys.stderr)
+    databases = databases_to_run(options.database, options.postgres_url)
+    if databases is None:
         return 2
     started = datetime.now(UTC)
     report: dict[str, Any] = {

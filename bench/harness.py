@@ -65,6 +65,32 @@ TOOL_STEPS = ("login", "launch")  # served by the tool; "auth" is the fake LMS
 # -- databases ----------------------------------------------------------------------------------
 
 
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def configured_postgres_url() -> str:
+    """The PostgreSQL server to create throwaway databases on: DATABASE_URL when it names one."""
+    configured = os.environ.get("DATABASE_URL") or ""
+    return configured if configured.startswith("postgres") else DEFAULT_POSTGRES_URL
+
+
+def databases_to_run(choice: str | None, postgres_url: str) -> list[str] | None:
+    """`--database sqlite|postgres|both`, or both when PostgreSQL answers and SQLite otherwise;
+    None (after saying why) when PostgreSQL was asked for and does not answer."""
+    postgres_up = postgres_answers(postgres_url)
+    if choice is None:
+        choice = "both" if postgres_up else "sqlite"
+        if not postgres_up:
+            print(f"PostgreSQL does not answer at {postgres_url}: SQLite only.")
+    databases = ["sqlite", "postgres"] if choice == "both" else [choice]
+    if "postgres" in databases and not postgres_up:
+        print(f"PostgreSQL does not answer at {postgres_url}.", file=sys.stderr)
+        return None
+    return databases
+
+
 def postgres_answers(url: str, timeout: int = 2) -> bool:
     import psycopg
 

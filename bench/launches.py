@@ -33,24 +33,24 @@ from flask.testing import FlaskClient
 from sqlalchemy import event
 
 from bench.harness import (
+    DEFAULT_REDIS_URL,
+    RESULTS_DIR,
     STEP_HEADER,
     STEPS,
     TOOL_STEPS,
     LaunchResult,
     Page,
+    configured_postgres_url,
+    databases_to_run,
     fresh_database,
     launch,
     launch_stack,
-    postgres_answers,
     prepare_database,
     run_launches,
     serve_platform,
     tool_app,
 )
 
-RESULTS_DIR = Path(__file__).resolve().parent / "results"
-DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 IN_PROCESS_TOOL_URL = "http://localhost"  # the Flask test client's host
 STEP_LABELS = {
     "total": "full launch",
@@ -286,8 +286,7 @@ def parse_options(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=30, help="launches before measuring (30)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
     options = parser.parse_args(argv)
-    configured = os.environ.get("DATABASE_URL") or ""
-    options.postgres_url = configured if configured.startswith("postgres") else DEFAULT_POSTGRES_URL
+    options.postgres_url = configured_postgres_url()
     options.redis_url = (
         (os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL) if options.redis else None
     )
@@ -300,14 +299,8 @@ def parse_options(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     options = parse_options(argv)
-    postgres_up = postgres_answers(options.postgres_url)
-    if options.database is None:
-        options.database = "both" if postgres_up else "sqlite"
-        if not postgres_up:
-            print(f"PostgreSQL does not answer at {options.postgres_url}: SQLite only.")
-    databases = ["sqlite", "postgres"] if options.database == "both" else [options.database]
-    if "postgres" in databases and not postgres_up:
-        print(f"PostgreSQL does not answer at {options.postgres_url}.", file=sys.stderr)
+    databases = databases_to_run(options.database, options.postgres_url)
+    if databases is None:
         return 2
 
     started = datetime.now(UTC)

@@ -30,6 +30,8 @@ from typing import Any
 from sqlalchemy import event, select
 
 from bench.harness import (
+    DEFAULT_POSTGRES_URL,
+    RESULTS_DIR,
     fresh_database,
     postgres_answers,
     prepare_database,
@@ -38,8 +40,6 @@ from bench.harness import (
 )
 from lti_tool.devplatform.course import LEARNER, Member
 
-RESULTS_DIR = Path(__file__).resolve().parent / "results"
-DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 TOOL_URL = "http://localhost"  # never called: the tool calls the platform, not the other way
 
 

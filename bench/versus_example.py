@@ -44,9 +44,12 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from bench.harness import (
+    DEFAULT_REDIS_URL,
     REDIS_PREFIX,
+    RESULTS_DIR,
     Stack,
     ToolServer,
+    configured_postgres_url,
     launch_stack,
     listen_on_free_port,
     postgres_answers,
@@ -55,9 +58,6 @@ from bench.harness import (
     serve_platform,
 )
 
-RESULTS_DIR = Path(__file__).resolve().parent / "results"
-DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 CONFIGS = ("sqlite", "postgres", "sqlite+redis", "postgres+redis")
 REFERENCE = "pylti1p3 example"
 
@@ -216,8 +216,7 @@ def parse_options(argv: list[str] | None) -> argparse.Namespace:
         parser.error(f"--configs: choose among {', '.join(CONFIGS)}")
     if not 1 <= options.rounds <= 50 or not 1 <= options.launches <= 5000:
         parser.error("--rounds must be 1..50 and --launches 1..5000")
-    configured = os.environ.get("DATABASE_URL") or ""
-    options.postgres_url = configured if configured.startswith("postgres") else DEFAULT_POSTGRES_URL
+    options.postgres_url = configured_postgres_url()
     options.redis_url = os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL
     return options
 
