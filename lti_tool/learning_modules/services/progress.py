@@ -392,16 +392,6 @@ _MY_PROGRESS = select(
     _progress_rows.c.user_id == bindparam("user_pk"),
     _progress_rows.c.context_id == bindparam("context_pk"),
 )
-_LAST_WORKED_ON = (
-    select(_progress_rows.c.module_slug)
-    .where(
-        _progress_rows.c.user_id == bindparam("user_pk"),
-        _progress_rows.c.context_id == bindparam("context_pk"),
-        _progress_rows.c.completed_at.is_(None),
-    )
-    .order_by(_progress_rows.c.updated_at.desc(), _progress_rows.c.id.desc())
-    .limit(1)
-)
 
 
 def my_modules_overview(
@@ -418,7 +408,8 @@ def my_modules_overview(
 def my_progress(
     session: Session, launch: LaunchContext, modules: tuple[Module, ...]
 ) -> tuple[dict[str, ModuleStatus], str | None]:
-    """`my_modules_overview` and `last_worked_on` from the same single query (the course home)."""
+    """The status of every module for this learner in this course (`my_modules_overview`), and the
+    module they last worked on and have not completed, if any: one query, for the course home."""
     rows = session.execute(
         _MY_PROGRESS, {"user_pk": launch.user_pk, "context_pk": require_course(launch)}
     ).all()
@@ -442,11 +433,3 @@ def _statuses(
         )
         for module in modules
     }
-
-
-def last_worked_on(session: Session, launch: LaunchContext) -> str | None:
-    """The module this learner last worked on in this course and has not completed, if any."""
-    slug: str | None = session.scalar(
-        _LAST_WORKED_ON, {"user_pk": launch.user_pk, "context_pk": require_course(launch)}
-    )
-    return slug
